@@ -1,0 +1,142 @@
+"""The data model passed between stages: frozen dataclasses, no behaviour beyond lookups.
+
+Parsing yields `ParsedIssue`s (what a newsletter file says). Ingest turns them into story files;
+load reads those back into `Newsletter`, `Issue` and `Story` records gathered in an `Archive`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Source:
+    """A link a story cites ("Read more: TITLE (SITE)")."""
+
+    title: str
+    site: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedStory:
+    title: str
+    body: str  # Markdown, without the title
+    line: int  # 1-based line of the story's first line in the source file
+    dek: str = ""  # one-line subtitle under the headline, if any
+    sources: tuple[Source, ...] = ()
+    truncated: bool = False  # the source cuts the story off mid-text
+
+
+@dataclass(frozen=True)
+class DroppedBlock:
+    """A block of the source that is not part of any story, and the rule that dropped it."""
+
+    line: int
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    """Another issue a file mentions in passing (an "Older messages" list)."""
+
+    title: str
+    number: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ParsedIssue:
+    """What one newsletter file says: pure data, no file system."""
+
+    format: str  # name of the adapter that read it
+    newsletter: str  # display name, "" when the file does not say
+    number: str | None
+    title: str
+    date: dt.date | None
+    stories: tuple[ParsedStory, ...]
+    url: str = ""
+    author: str = ""
+    intro: str = ""  # Markdown text before the first story that is not boilerplate
+    dropped: tuple[DroppedBlock, ...] = ()
+    other_issues: tuple[IssueRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Newsletter:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str  # "import-ai/226"
+    newsletter: str  # newsletter slug
+    key: str  # the last part of the id: number, date or file stem
+    number: str | None
+    title: str
+    date: dt.date | None
+    source: str  # path of the newsletter file, relative to the content folder
+    url: str = ""
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str  # "import-ai/226/deepmind-cracks-the-protein-folding-problem"
+    issue: str  # issue id
+    newsletter: str  # newsletter slug
+    position: int  # 1-based order within the issue
+    title: str
+    body: str  # Markdown
+    date: dt.date | None
+    path: str  # story file, relative to the content folder
+    dek: str = ""
+    tags: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything the render stage needs, loaded and enriched. Tuples are in display order."""
+
+    newsletters: tuple[Newsletter, ...]
+    issues: tuple[Issue, ...]
+    stories: tuple[Story, ...]
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag slug -> story ids
+
+    @cached_property
+    def story_by_id(self) -> dict[str, Story]:
+        return {s.id: s for s in self.stories}
+
+    @cached_property
+    def issue_by_id(self) -> dict[str, Issue]:
+        return {i.id: i for i in self.issues}
+
+    @cached_property
+    def newsletter_by_slug(self) -> dict[str, Newsletter]:
+        return {n.slug: n for n in self.newsletters}
+
+    @cached_property
+    def stories_by_issue(self) -> dict[str, tuple[Story, ...]]:
+        grouped: dict[str, list[Story]] = {}
+        for story in self.stories:
+            grouped.setdefault(story.issue, []).append(story)
+        return {k: tuple(sorted(v, key=lambda s: s.position)) for k, v in grouped.items()}
+
+    @cached_property
+    def issues_by_newsletter(self) -> dict[str, tuple[Issue, ...]]:
+        grouped: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            grouped.setdefault(issue.newsletter, []).append(issue)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path relative to the site root, "/"-separated ("import-ai/226/index.html")
+    content: bytes

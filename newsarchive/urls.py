@@ -1,0 +1,52 @@
+"""Where each page of the archive lives in the output, and relative links between pages.
+
+Pages are folders with an index.html ("import-ai/226/index.html"), so URLs stay short and stable.
+Every internal link is relative to the page that holds it, so the site works at any base path;
+in offline mode links name the file (".../index.html") so the site also works from file://.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+RESERVED = frozenset({"tags", "static", "search", "archive", "annotated", "404.html", "index.html"})
+
+
+def newsletter_dir(slug: str) -> str:
+    """A newsletter's folder; renamed when it would clash with the site's own folders."""
+    return f"{slug}-newsletter" if slug in RESERVED else slug
+
+
+def story_path(story_id: str) -> str:
+    newsletter, rest = story_id.split("/", 1)
+    return f"{newsletter_dir(newsletter)}/{rest}/index.html"
+
+
+def issue_path(issue_id: str) -> str:
+    newsletter, rest = issue_id.split("/", 1)
+    return f"{newsletter_dir(newsletter)}/{rest}/index.html"
+
+
+def newsletter_path(slug: str) -> str:
+    return f"{newsletter_dir(slug)}/index.html"
+
+
+def tag_path(tag: str) -> str:
+    return f"tags/{tag}/index.html"
+
+
+HOME = "index.html"
+TAGS = "tags/index.html"
+
+
+def relative(from_page: str, to_path: str, offline: bool = False) -> str:
+    """The link from one output file to another, both given relative to the site root.
+
+    "tags/ai/index.html" -> "import-ai/226/index.html" gives "../../import-ai/226/" (or
+    "../../import-ai/226/index.html" offline). A "#fragment" on the target is kept.
+    """
+    target, hash_mark, fragment = to_path.partition("#")
+    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    if not offline and (link == "index.html" or link.endswith("/index.html")):
+        link = link[: -len("index.html")] or "./"
+    return link + hash_mark + fragment
