@@ -61,6 +61,7 @@ class ParsedIssue:
     url: str = ""
     author: str = ""
     intro: str = ""  # Markdown text before the first story that is not boilerplate
+    outro: str = ""  # Markdown text after the last story that is not boilerplate
     dropped: tuple[DroppedBlock, ...] = ()
     other_issues: tuple[IssueRef, ...] = ()
 
