@@ -1,0 +1,171 @@
+"""The command line: `build` (default), `ingest` and `parse`. Thin: it reads options, loads the
+config, calls a stage or the pipeline, prints what happened and picks the exit code
+(0 ok, 1 build problems under --strict or errors, 2 usage or setup errors)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from . import ingest, pipeline
+from .config import Config, ConfigError, load_config
+from .diagnostics import Diagnostics
+from .formats import parse_text
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = "site_config.toml"
+
+
+class UsageError(Exception):
+    """Bad options or setup; printed as one line, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(format="%(message)s", level=logging.INFO)
+    args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
+    try:
+        return args.run(args)
+    except (UsageError, ConfigError, pipeline.SetupError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`build.py` and `build.py --strict` mean `build.py build …`."""
+    commands = {"build", "ingest", "parse"}
+    if argv[:1] and (argv[0] in commands or argv[0] in {"-h", "--help"}):
+        return argv
+    return ["build", *argv]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build an annotated static archive from newsletter issues.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _command(commands, "build", _run_build, "newsletters -> per-story Markdown -> site (default)",
+             content=True, output=True)
+    ingest_parser = _command(commands, "ingest", _run_ingest, "newsletters -> per-story Markdown only",
+                             content=True)
+    ingest_parser.add_argument("--refresh", action="store_true",
+                               help="re-import ingested issues, keeping every file edited by hand")
+    parse_parser = _command(commands, "parse", _run_parse, "show how newsletter files are understood")
+    parse_parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    parse_parser.add_argument("--json", action="store_true", help="print one JSON list of issues")
+    return parser
+
+
+def _command(commands, name: str, run: Callable, help_text: str, content: bool = False,
+             output: bool = False) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(run=run)
+    sub.add_argument("--config", type=Path, metavar="FILE",
+                     help=f"config file (default: ./{DEFAULT_CONFIG} when present)")
+    if content:
+        sub.add_argument("--content", type=Path, metavar="DIR",
+                         help="content folder: DIR/newsletters/ holds the newsletter files")
+    if output:
+        sub.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: site/)")
+        sub.add_argument("--strict", action="store_true", help="any warning fails the build (exit 1)")
+        sub.add_argument("--base-url", metavar="URL", help="the URL the site is published at")
+        sub.add_argument("--offline", action="store_true",
+                         help="links name files (…/index.html) so the site works from file://")
+    return sub
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The config file's values, overridden by command-line options (paths relative to the cwd)."""
+    path = args.config or Path(DEFAULT_CONFIG)
+    if args.config and not args.config.is_file():
+        raise UsageError(f"config file not found: {args.config}")
+    config = load_config(path) if path.is_file() else Config(root=Path.cwd())
+    build_changes = {
+        "content_dir": str(args.content.resolve()) if getattr(args, "content", None) else None,
+        "output_dir": str(args.out.resolve()) if getattr(args, "out", None) else None,
+        "strict": True if getattr(args, "strict", False) else None,
+        "offline": True if getattr(args, "offline", False) else None,
+    }
+    config = config.with_build(**{k: v for k, v in build_changes.items() if v is not None})
+    if getattr(args, "base_url", None):
+        config = config.with_site(base_url=args.base_url)
+    return config
+
+
+def _print_problems(diagnostics: Diagnostics) -> None:
+    for problem in sorted(diagnostics.problems):
+        print(problem, file=sys.stderr)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    config = _config(args)
+    result = pipeline.build(config)
+    _print_problems(result.diagnostics)
+    seconds = sum(result.timings.values())
+    print(f"Built {result.stories} stories into {result.pages} files in {config.output_dir} "
+          f"({seconds:.2f} s, {len(result.diagnostics.problems)} problems)")
+    return EXIT_PROBLEMS if result.failed(config.build.strict) else EXIT_OK
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    config = _config(args)
+    pipeline.check_setup(config)
+    diagnostics = Diagnostics()
+    report = ingest.ingest(config, diagnostics, refresh=args.refresh)
+    _print_problems(diagnostics)
+    print(f"Wrote {report.written} story files, kept {report.kept} ingested issues as they were, "
+          f"removed {report.removed} files, under {config.content_dir / 'stories'}")
+    return EXIT_PROBLEMS if diagnostics.errors else EXIT_OK
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    config = _config(args)
+    diagnostics = Diagnostics()
+    plans = []
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+        plans.append((path, ingest.read_and_plan(path, config, diagnostics)))
+    _print_problems(diagnostics)
+    issues = [_issue_summary(path, plan) for path, plan in plans if plan]
+    print(json.dumps(issues, ensure_ascii=False, indent=2) if args.json else _human(issues))
+    return EXIT_PROBLEMS if diagnostics.errors else EXIT_OK
+
+
+def _issue_summary(path: Path, plan: ingest.IssuePlan) -> dict:
+    parsed = plan.parsed
+    return {
+        "file": str(path),
+        "newsletter": plan.newsletter_name,
+        "issue": parsed.number,
+        "title": parsed.title,
+        "date": plan.date.isoformat() if plan.date else None,
+        "url": parsed.url,
+        "stories": [
+            {"id": story_id, "title": story.title, "text": story.body}
+            for story, story_id in zip(parsed.stories, plan.story_ids)
+        ],
+    }
+
+
+def _human(issues: list[dict]) -> str:
+    lines = []
+    for issue in issues:
+        lines += [
+            f"{issue['file']}",
+            f"  newsletter: {issue['newsletter']}   issue: {issue['issue'] or '-'}   "
+            f"date: {issue['date'] or 'unknown'}",
+            f"  title: {issue['title']}",
+            f"  url: {issue['url'] or '-'}",
+            f"  {len(issue['stories'])} stories:",
+        ]
+        for n, story in enumerate(issue["stories"], start=1):
+            words = story["text"].split()
+            lines.append(f"  {n:3d}. {story['title']}  ({len(words)} words)")
+            lines.append(f"       {' '.join(words[:12])}…")
+        lines.append("")
+    return "\n".join(lines)

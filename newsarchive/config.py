@@ -1,0 +1,145 @@
+"""site_config.toml: read with tomllib into typed, frozen dataclasses.
+
+The schema is the dataclasses below. Unknown keys and wrong types are errors that name their key
+path ("[build].strict: expected a boolean, got 'yes'") with a "did you mean" where a known key is
+close; every problem in the file is reported at once. Paths are relative to the config file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message lists every problem, one per line."""
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    title: str = "AI Newsletter Archive"
+    description: str = "An annotated archive of AI newsletters."
+    base_url: str = ""  # "https://user.github.io/archive/"; empty: relative links only
+    language: str = "en"
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class BuildSection:
+    content_dir: str = "content"
+    output_dir: str = "site"
+    theme_dir: str = "theme"
+    strict: bool = False  # warnings fail the build
+    offline: bool = False  # every link names a file, for reading from file://
+
+
+@dataclass(frozen=True)
+class NewsletterSection:
+    name: str
+    url_pattern: str = ""  # an issue's original URL, e.g. "https://example.com/issue-{number}/"
+    aliases: list[str] = field(default_factory=list)  # other names the files use for it
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteSection = field(default_factory=SiteSection)
+    build: BuildSection = field(default_factory=BuildSection)
+    newsletters: dict[str, NewsletterSection] = field(default_factory=dict)
+    root: Path = Path(".")  # folder of the config file; not a TOML key
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.build.content_dir
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.build.output_dir
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / self.build.theme_dir
+
+    def with_build(self, **changes: object) -> Config:
+        """A copy with some [build] values replaced (command-line options win over the file)."""
+        return dataclasses.replace(self, build=dataclasses.replace(self.build, **changes))
+
+    def with_site(self, **changes: object) -> Config:
+        return dataclasses.replace(self, site=dataclasses.replace(self.site, **changes))
+
+
+def load_config(path: Path) -> Config:
+    """Read and check a config file; raise ConfigError naming the file and every problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    problems: list[str] = []
+    values = _convert(Config, raw, "", problems, skip={"root"})
+    if problems:
+        raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
+    return dataclasses.replace(values, root=path.resolve().parent)
+
+
+_TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
+
+
+def _convert(kind: object, value: object, where: str, problems: list[str], skip=frozenset()):
+    """Check `value` against the type `kind`; collect problems; return the typed value."""
+    origin = typing.get_origin(kind)
+    if dataclasses.is_dataclass(kind):
+        return _convert_table(kind, value, where, problems, skip)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        if not isinstance(value, list):
+            problems.append(f"{where}: expected a list, got {value!r}")
+            return []
+        return [_convert(item, v, f"{where}[{i}]", problems) for i, v in enumerate(value)]
+    if origin is dict:
+        _, item = typing.get_args(kind)
+        if not isinstance(value, dict):
+            problems.append(f"{where}: expected a table, got {value!r}")
+            return {}
+        return {k: _convert(item, v, _table_path(where, k), problems) for k, v in value.items()}
+    if origin in (types.UnionType, typing.Union):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    if type(value) is not kind:  # exact: TOML's true is not an integer, 1 is not a boolean
+        problems.append(f"{where}: expected {_TYPE_NAMES.get(kind, kind)}, got {value!r}")
+    return value
+
+
+def _convert_table(kind, value, where, problems, skip):
+    if not isinstance(value, dict):
+        problems.append(f"{where}: expected a table, got {value!r}")
+        return None
+    hints = typing.get_type_hints(kind)
+    known = [f.name for f in dataclasses.fields(kind) if f.name not in skip]
+    for key in sorted(set(value) - set(known)):
+        problems.append(f"{where or '[top level]'}: unknown key '{key}'{_suggest(key, known)}")
+    given = {}
+    for f in dataclasses.fields(kind):
+        hint = hints[f.name]
+        is_table = dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict
+        path = _table_path(where, f.name) if is_table else f"{where}.{f.name}"
+        if f.name in value and f.name in known:
+            given[f.name] = _convert(hint, value[f.name], path, problems)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            problems.append(f"{path}: missing (required)")
+            return None
+    return kind(**given)
+
+
+def _table_path(where: str, key: str) -> str:
+    """"" + "build" -> "[build]"; "[newsletters]" + "import-ai" -> "[newsletters.import-ai]"."""
+    return f"[{where[1:-1]}.{key}]" if where else f"[{key}]"
+
+
+def _suggest(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,132 @@
+"""Load stage: the story files under content/stories/ -> an Archive.
+
+The story files are the build's source once ingested: a title fixed or a tag added by hand there
+is what the site shows. A file that cannot be read is reported with its path and line and left
+out; the rest of the archive still builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import storyfiles
+from .config import Config
+from .diagnostics import Diagnostics
+from .formats.blocks import parse_date
+from .ids import slugify
+from .model import Archive, Issue, Newsletter, Source, Story
+
+
+def load(config: Config, diagnostics: Diagnostics) -> Archive:
+    content = config.content_dir
+    issues: list[Issue] = []
+    stories: list[Story] = []
+    names: dict[str, str] = {}
+    for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE)):
+        document = _read(index, content, diagnostics)
+        if document is None:
+            continue
+        issue = _issue(document, _rel(index, content))
+        names.setdefault(issue.newsletter, str(document.meta.get("newsletter_name") or issue.newsletter))
+        issues.append(issue)
+        stories += _stories_of(issue, index.parent, content, diagnostics)
+    newsletters = tuple(
+        Newsletter(slug, config.newsletters[slug].name if slug in config.newsletters else name)
+        for slug, name in sorted(names.items())
+    )
+    issues.sort(key=issue_order)
+    rank = {issue.id: i for i, issue in enumerate(issues)}
+    stories.sort(key=lambda s: (rank[s.issue], s.position, s.id))
+    return Archive(newsletters, tuple(issues), _unique(stories, diagnostics), tags=_tag_index(stories))
+
+
+def issue_order(issue: Issue) -> tuple:
+    """Newest first; undated issues last; then by newsletter and key, so the order is stable."""
+    return (issue.date is None, -(issue.date or dt.date.min).toordinal(), issue.newsletter, issue.key)
+
+
+def _read(path: Path, content: Path, diagnostics: Diagnostics) -> storyfiles.Document | None:
+    try:
+        return storyfiles.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        diagnostics.error("load", _rel(path, content), f"cannot read: {error}")
+    except storyfiles.StoryFileError as error:
+        diagnostics.error("load", _rel(path, content), str(error), error.line)
+    return None
+
+
+def _rel(path: Path, content: Path) -> str:
+    return path.relative_to(content).as_posix()
+
+
+def _issue(document: storyfiles.Document, path: str) -> Issue:
+    meta = document.meta
+    issue_id = str(meta.get("id") or path.rsplit("/", 1)[0].removeprefix("stories/"))
+    newsletter, _, key = issue_id.partition("/")
+    intro, _ = storyfiles.split_outro(document.body)
+    number = meta.get("number")
+    return Issue(
+        id=issue_id,
+        newsletter=newsletter,
+        key=key,
+        number=str(number) if number is not None else None,
+        title=str(meta.get("title") or issue_id),
+        date=parse_date(meta.get("date")),
+        source=str(meta.get("source") or ""),
+        url=str(meta.get("url") or ""),
+        intro=intro,
+    )
+
+
+def _stories_of(issue: Issue, folder: Path, content: Path, diagnostics: Diagnostics) -> list[Story]:
+    stories = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name == storyfiles.ISSUE_FILE:
+            continue
+        document = _read(path, content, diagnostics)
+        if document is not None:
+            stories.append(_story(document, issue, _rel(path, content)))
+    return stories
+
+
+def _story(document: storyfiles.Document, issue: Issue, path: str) -> Story:
+    meta = document.meta
+    title = str(meta.get("title") or Path(path).stem)
+    return Story(
+        id=str(meta.get("id") or f"{issue.id}/{slugify(title)}"),
+        issue=issue.id,
+        newsletter=issue.newsletter,
+        position=int(meta.get("position") or 0),
+        title=title,
+        body=document.body,
+        date=parse_date(meta.get("date")) or issue.date,
+        path=path,
+        dek=str(meta.get("dek") or ""),
+        tags=tuple(sorted({slugify(str(t)) for t in meta.get("tags") or () if slugify(str(t))})),
+        sources=tuple(_source(s) for s in meta.get("sources") or () if isinstance(s, dict)),
+        truncated=bool(meta.get("truncated")),
+    )
+
+
+def _source(entry: dict) -> Source:
+    return Source(str(entry.get("title") or ""), str(entry.get("site") or ""), str(entry.get("url") or ""))
+
+
+def _unique(stories: list[Story], diagnostics: Diagnostics) -> tuple[Story, ...]:
+    """Drop (and report) a story whose id another file already uses."""
+    seen: dict[str, Story] = {}
+    for story in stories:
+        if story.id in seen:
+            diagnostics.error("load", story.path, f"story id {story.id!r} is also used by {seen[story.id].path}")
+        else:
+            seen[story.id] = story
+    return tuple(seen.values())
+
+
+def _tag_index(stories: list[Story]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for story in stories:
+        for tag in story.tags:
+            index.setdefault(tag, []).append(story.id)
+    return {tag: tuple(ids) for tag, ids in sorted(index.items())}

@@ -1,0 +1,129 @@
+"""Render stage helper: Markdown from newsletters and editors' notes -> safe HTML.
+
+Newsletter text is untrusted: it was pasted from e-mails and web pages. Python-Markdown turns it
+into HTML (raw HTML passes through, as Markdown allows), then nh3 keeps only an allowlist of the
+tags and attributes a story needs, so scripts, styles, frames, event handlers, inline styles and
+javascript: URLs never reach a page. Also here: plain-text excerpts and the Pygments stylesheet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+from pygments.formatters import HtmlFormatter
+from pygments.token import STANDARD_TYPES
+
+HIGHLIGHT_CLASS = "highlight"
+
+# "extra" minus attr_list (lets text set any attribute) and md_in_html (parses raw HTML deeper).
+EXTENSIONS = ("abbr", "def_list", "fenced_code", "footnotes", "tables", "sane_lists", "codehilite")
+EXTENSION_CONFIGS = {
+    "codehilite": {"css_class": HIGHLIGHT_CLASS, "guess_lang": False},
+    "tables": {"use_align_attribute": True},  # align="left", not style="...": styles are stripped
+}
+
+TAGS = frozenset(
+    {"p", "a", "em", "strong", "b", "i", "code", "pre", "span", "div", "blockquote", "ul", "ol",
+     "li", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "hr",
+     "br", "sup", "sub", "dl", "dt", "dd", "abbr", "del", "ins", "kbd", "mark", "small"}
+)
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "abbr": {"title"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+    "sup": {"id"},
+    "li": {"id"},
+}
+# Only the classes our own extensions emit, so newsletter text cannot pass itself off as, say,
+# an editor's note (.note) or restyle the page.
+ALLOWED_CLASSES = {
+    "span": {c for c in STANDARD_TYPES.values() if c},  # Pygments token classes
+    "div": {HIGHLIGHT_CLASS, "footnote"},
+    "a": {"footnote-ref", "footnote-backref"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_FOOTNOTE_ID = re.compile(r"fn(ref)?:[\w-]+")
+
+
+class _DemoteHeadings(Treeprocessor):
+    """Shift headings one level down: the page's <h1> is the story title, so a body's "#" is an h2."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if re.fullmatch(r"h[1-5]", element.tag):
+                element.tag = f"h{int(element.tag[1]) + 1}"
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3 attribute filter: ids only as footnote anchors, so text cannot clobber the page's ids."""
+    if name == "id":
+        return value if _FOOTNOTE_ID.fullmatch(value) else None
+    return value
+
+
+def _keep_relative_url(url: str) -> str | None:
+    """Relative links in a newsletter point into its own site, not ours: keep only #fragments."""
+    return url if url.startswith("#") else None
+
+
+class MarkdownRenderer:
+    """One Markdown instance and one sanitiser, reused for every text (not thread-safe)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html"
+        )
+        self._md.treeprocessors.register(_DemoteHeadings(self._md), "demote_headings", 5)
+        self._cleaner = nh3.Cleaner(
+            tags=set(TAGS),
+            attributes=ATTRIBUTES,
+            allowed_classes=ALLOWED_CLASSES,
+            attribute_filter=_keep_attribute,
+            url_schemes=set(URL_SCHEMES),
+            url_relative=_keep_relative_url,
+            link_rel="noopener",
+        )
+
+    def html(self, text: str) -> str:
+        """Markdown -> sanitised HTML fragment."""
+        self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
+        return self._cleaner.clean(self._md.convert(text))
+
+
+def plain_text(fragment: str) -> str:
+    """The words of an HTML fragment, tags dropped and whitespace collapsed."""
+    text = nh3.clean(fragment, tags=set())
+    return " ".join(html.unescape(text).split())
+
+
+def safe_url(url: str) -> str:
+    """The URL if it is an absolute link we allow (http, https, mailto), else ""."""
+    scheme, colon, _ = url.strip().partition(":")
+    return url.strip() if colon and scheme.lower() in URL_SCHEMES else ""
+
+
+def pygments_css(light: str = "default", dark: str = "github-dark") -> str:
+    """Code colours: `light` by default, `dark` when the reader's system or the page asks for it."""
+    base = f".{HIGHLIGHT_CLASS}"
+    dark_css = _token_css(dark, f'[data-theme="dark"] {base}')
+    system_dark = _token_css(dark, f':root:not([data-theme="light"]) {base}')
+    indented = "\n".join("  " + line for line in system_dark.splitlines())
+    return (
+        f"{HtmlFormatter(style=light).get_style_defs(base)}\n\n"
+        f"{dark_css}\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+    )
+
+
+def _token_css(style: str, selector: str) -> str:
+    """Background and token colours only: line-number rules are shared with the light style."""
+    formatter = HtmlFormatter(style=style)
+    rules = formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
+    return "\n".join(rules)
