@@ -103,7 +103,11 @@ def _print_problems(diagnostics: Diagnostics) -> None:
 
 def _run_build(args: argparse.Namespace) -> int:
     config = _config(args)
-    result = pipeline.build(config)
+    try:
+        result = pipeline.build(config)
+    except pipeline.BuildError as error:
+        print(f"{error}\nBuild failed; {config.output_dir} was left as it was.", file=sys.stderr)
+        return EXIT_PROBLEMS
     _print_problems(result.diagnostics)
     seconds = sum(result.timings.values())
     print(f"Built {result.stories} stories into {result.pages} files in {config.output_dir} "

@@ -122,7 +122,7 @@ def _convert_table(kind, value, where, problems, skip):
     known = [f.name for f in dataclasses.fields(kind) if f.name not in skip]
     for key in sorted(set(value) - set(known)):
         problems.append(f"{where or '[top level]'}: unknown key '{key}'{_suggest(key, known)}")
-    given = {}
+    given, missing = {}, False
     for f in dataclasses.fields(kind):
         hint = hints[f.name]
         is_table = dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict
@@ -131,8 +131,8 @@ def _convert_table(kind, value, where, problems, skip):
             given[f.name] = _convert(hint, value[f.name], path, problems)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             problems.append(f"{path}: missing (required)")
-            return None
-    return kind(**given)
+            missing = True
+    return None if missing else kind(**given)
 
 
 def _table_path(where: str, key: str) -> str:

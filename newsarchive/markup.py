@@ -113,17 +113,42 @@ def safe_url(url: str) -> str:
 def pygments_css(light: str = "default", dark: str = "github-dark") -> str:
     """Code colours: `light` by default, `dark` when the reader's system or the page asks for it."""
     base = f".{HIGHLIGHT_CLASS}"
-    dark_css = _token_css(dark, f'[data-theme="dark"] {base}')
-    system_dark = _token_css(dark, f':root:not([data-theme="light"]) {base}')
+    chosen_dark = _style_rules(dark, f'[data-theme="dark"] {base}')
+    system_dark = _style_rules(dark, f':root:not([data-theme="light"]) {base}')
     indented = "\n".join("  " + line for line in system_dark.splitlines())
     return (
-        f"{HtmlFormatter(style=light).get_style_defs(base)}\n\n"
-        f"{dark_css}\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+        f"{_style_rules(light, base)}\n\n{chosen_dark}\n\n"
+        f"@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
     )
 
 
-def _token_css(style: str, selector: str) -> str:
-    """Background and token colours only: line-number rules are shared with the light style."""
+def _style_rules(style: str, selector: str) -> str:
+    """One Pygments style under `selector`, without its line-number rules (we show none).
+
+    The first rule resets token looks, so the light style's bold or borders cannot leak into a
+    dark style that leaves those tokens plain.
+    """
     formatter = HtmlFormatter(style=style)
+    reset = f"{selector} span {{ color: inherit; font-weight: inherit; font-style: inherit; border: 0 }}"
     rules = formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
-    return "\n".join(rules)
+    return "\n".join([reset, *rules])
+
+
+def first_words(text: str, count: int = 40) -> str:
+    """The first `count` words of plain text, with an ellipsis when there were more."""
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+# A sentence ends at . ! or ? (maybe closed by a quote or bracket) before a capital, digit or
+# opening quote, unless the full stop ends an initial ("U.S.", "J. Smith") or a common abbreviation.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)"
+    r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])"
+)
+
+
+def first_sentence(text: str, max_words: int = 40) -> str:
+    """The first sentence of plain text, cut to `max_words` when it runs on."""
+    end = _SENTENCE_END.search(text)
+    return first_words(text[: end.end()] if end else text, max_words)

@@ -6,17 +6,29 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
 
 from . import check, ingest, load, render, write
 from .config import Config
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, Problem
 
 log = logging.getLogger(__name__)
 
 
 class SetupError(Exception):
     """The build cannot start (a missing content folder, say); the message is one line."""
+
+
+class BuildError(Exception):
+    """A stage failed outright; nothing was written and the previous site is untouched."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 @dataclass
@@ -48,13 +60,41 @@ def build(config: Config) -> BuildResult:
     with _timed(result, "load"):
         archive = load.load(config, diagnostics)
     with _timed(result, "render"):
-        pages = render.render(archive, config) + render.static_pages(config)
+        pages = _render(archive, config)
     with _timed(result, "write"):
         result.pages = write.write_site(pages, config.output_dir)
     with _timed(result, "check"):
         diagnostics.problems += check.check_site(config.output_dir)
     result.stories = len(archive.stories)
     return result
+
+
+def _render(archive, config: Config) -> list:
+    """Render every page; a template error becomes a BuildError naming the template and line."""
+    try:
+        return render.render(archive, config) + render.static_pages(config)
+    except jinja2.TemplateSyntaxError as error:
+        where, line = error.filename or error.name or "theme", error.lineno
+        raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None
+    except jinja2.TemplateError as error:
+        where, line = _template_frame(error, config)
+        raise BuildError(Problem(where, line, "render", "error", str(error))) from None
+
+
+def _template_frame(error: Exception, config: Config) -> tuple[str, int | None]:
+    """The innermost template file and line in a rendering error's traceback."""
+    theme = str(config.theme_dir.resolve())
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(theme)]
+    if not frames:
+        return _shorten(str(config.theme_dir), config), None
+    return _shorten(frames[-1].filename, config), frames[-1].lineno
+
+
+def _shorten(path: str, config: Config) -> str:
+    try:
+        return Path(path).resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 class _timed:
