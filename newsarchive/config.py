@@ -46,10 +46,27 @@ class NewsletterSection:
 
 
 @dataclass(frozen=True)
+class TagsSection:
+    default_taxonomy: bool = True  # use the shipped taxonomy for AI news (newsarchive/data/)
+    automatic: bool = True  # also tag organisations, models and datasets that stories name
+    min_stories: int = 2  # an automatic tag needs this many stories
+    max_share: float = 0.3  # ...and is dropped when more than this share of stories name it
+
+
+@dataclass(frozen=True)
+class TaxonomyEntry:
+    name: str = ""  # display name; default: the slug in title case
+    phrases: list[str] = field(default_factory=list)  # text that means the tag
+    aliases: list[str] = field(default_factory=list)  # other tag names that mean it
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSection = field(default_factory=SiteSection)
     build: BuildSection = field(default_factory=BuildSection)
     newsletters: dict[str, NewsletterSection] = field(default_factory=dict)
+    tags: TagsSection = field(default_factory=TagsSection)
+    taxonomy: dict[str, TaxonomyEntry] = field(default_factory=dict)
     root: Path = Path(".")  # folder of the config file; not a TOML key
 
     @property
@@ -109,6 +126,8 @@ def _convert(kind: object, value: object, where: str, problems: list[str], skip=
         return {k: _convert(item, v, _table_path(where, k), problems) for k, v in value.items()}
     if origin in (types.UnionType, typing.Union):
         kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    if kind is float and type(value) is int:
+        return float(value)
     if type(value) is not kind:  # exact: TOML's true is not an integer, 1 is not a boolean
         problems.append(f"{where}: expected {_TYPE_NAMES.get(kind, kind)}, got {value!r}")
     return value

@@ -15,7 +15,10 @@ from .config import Config
 from .diagnostics import Diagnostics
 from .formats.blocks import parse_date
 from .ids import slugify
-from .model import Archive, Issue, Newsletter, Source, Story
+from .model import Archive, Issue, IssueRef, Newsletter, Note, Source, Story
+
+NOTES_DIR = "notes"
+TAG_NOTES = "_tags"  # content/notes/_tags/<tag>.md holds a tag page's note
 
 
 def load(config: Config, diagnostics: Diagnostics) -> Archive:
@@ -38,7 +41,8 @@ def load(config: Config, diagnostics: Diagnostics) -> Archive:
     issues.sort(key=issue_order)
     rank = {issue.id: i for i, issue in enumerate(issues)}
     stories.sort(key=lambda s: (rank[s.issue], s.position, s.id))
-    return Archive(newsletters, tuple(issues), _unique(stories, diagnostics), tags=_tag_index(stories))
+    return Archive(newsletters, tuple(issues), _unique(stories, diagnostics),
+                   notes=load_notes(content, diagnostics))
 
 
 def issue_order(issue: Issue) -> tuple:
@@ -46,9 +50,13 @@ def issue_order(issue: Issue) -> tuple:
     return (issue.date is None, -(issue.date or dt.date.min).toordinal(), issue.newsletter, issue.key)
 
 
-def _read(path: Path, content: Path, diagnostics: Diagnostics) -> storyfiles.Document | None:
+def _read(path: Path, content: Path, diagnostics: Diagnostics,
+          optional_front_matter: bool = False) -> storyfiles.Document | None:
     try:
-        return storyfiles.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if optional_front_matter and not text.startswith("---\n"):
+            return storyfiles.Document({}, text.strip())
+        return storyfiles.parse(text)
     except (OSError, UnicodeDecodeError) as error:
         diagnostics.error("load", _rel(path, content), f"cannot read: {error}")
     except storyfiles.StoryFileError as error:
@@ -64,7 +72,7 @@ def _issue(document: storyfiles.Document, path: str) -> Issue:
     meta = document.meta
     issue_id = str(meta.get("id") or path.rsplit("/", 1)[0].removeprefix("stories/"))
     newsletter, _, key = issue_id.partition("/")
-    intro, _ = storyfiles.split_outro(document.body)
+    intro, outro = storyfiles.split_outro(document.body)
     number = meta.get("number")
     return Issue(
         id=issue_id,
@@ -76,7 +84,15 @@ def _issue(document: storyfiles.Document, path: str) -> Issue:
         source=str(meta.get("source") or ""),
         url=str(meta.get("url") or ""),
         intro=intro,
+        outro=outro,
+        other_issues=tuple(_issue_ref(r) for r in meta.get("other_issues") or () if isinstance(r, dict)),
     )
+
+
+def _issue_ref(entry: dict) -> IssueRef:
+    number = entry.get("number")
+    return IssueRef(str(entry.get("title") or ""), str(number) if number is not None else None,
+                    parse_date(entry.get("date")))
 
 
 def _stories_of(issue: Issue, folder: Path, content: Path, diagnostics: Diagnostics) -> list[Story]:
@@ -103,7 +119,7 @@ def _story(document: storyfiles.Document, issue: Issue, path: str) -> Story:
         date=parse_date(meta.get("date")) or issue.date,
         path=path,
         dek=str(meta.get("dek") or ""),
-        tags=tuple(sorted({slugify(str(t)) for t in meta.get("tags") or () if slugify(str(t))})),
+        tags=tuple(str(t) for t in meta.get("tags") or ()),  # normalised by the enrich stage
         sources=tuple(_source(s) for s in meta.get("sources") or () if isinstance(s, dict)),
         truncated=bool(meta.get("truncated")),
     )
@@ -124,9 +140,32 @@ def _unique(stories: list[Story], diagnostics: Diagnostics) -> tuple[Story, ...]
     return tuple(seen.values())
 
 
-def _tag_index(stories: list[Story]) -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for story in stories:
-        for tag in story.tags:
-            index.setdefault(tag, []).append(story.id)
-    return {tag: tuple(ids) for tag, ids in sorted(index.items())}
+def load_notes(content: Path, diagnostics: Diagnostics) -> dict[str, Note]:
+    """Editors' notes: content/notes/<id>.md is the note on the story, issue or newsletter with that
+    id; content/notes/_tags/<tag>.md the note on a tag page. Front matter is optional."""
+    folder = content / NOTES_DIR
+    notes = {}
+    for path in sorted(folder.rglob("*.md")):
+        target = path.relative_to(folder).with_suffix("").as_posix()
+        target = "tags/" + target.removeprefix(TAG_NOTES + "/") if target.startswith(TAG_NOTES + "/") else target
+        document = _read(path, content, diagnostics, optional_front_matter=True)
+        if document is not None:
+            notes[target] = _note(document, target, _rel(path, content), diagnostics)
+    return notes
+
+
+def _note(document: storyfiles.Document, target: str, path: str, diagnostics: Diagnostics) -> Note:
+    meta = document.meta
+    rating = meta.get("rating")
+    if rating is not None and not isinstance(rating, int):
+        diagnostics.warn("load", path, f"rating must be a whole number, got {rating!r}")
+        rating = None
+    return Note(
+        target=target,
+        path=path,
+        body=document.body,
+        date=parse_date(meta.get("date")),
+        tags=tuple(str(t) for t in meta.get("tags") or ()),
+        rating=rating,
+        see_also=tuple(str(t) for t in meta.get("see_also") or ()),
+    )

@@ -83,6 +83,8 @@ class Issue:
     source: str  # path of the newsletter file, relative to the content folder
     url: str = ""
     intro: str = ""
+    outro: str = ""
+    other_issues: tuple[IssueRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,26 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Note:
+    """An editor's note, attached to a story, an issue, a newsletter or a tag ("tags/<slug>")."""
+
+    target: str
+    path: str  # the note file, relative to the content folder
+    body: str  # Markdown
+    date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    rating: int | None = None
+    see_also: tuple[str, ...] = ()  # story ids or URLs
+
+
+@dataclass(frozen=True)
+class Related:
+    story: str  # id of the related story
+    score: float
+    reason: str  # "also about AlphaFold · DeepMind"
+
+
+@dataclass(frozen=True)
 class Archive:
     """Everything the render stage needs, loaded and enriched. Tuples are in display order."""
 
@@ -109,6 +131,11 @@ class Archive:
     issues: tuple[Issue, ...]
     stories: tuple[Story, ...]
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag slug -> story ids
+    tag_names: dict[str, str] = field(default_factory=dict)  # tag slug -> display name
+    notes: dict[str, Note] = field(default_factory=dict)  # target id -> note
+    orphan_notes: tuple[Note, ...] = ()  # notes whose target is not in the archive
+    related: dict[str, tuple[Related, ...]] = field(default_factory=dict)  # story id -> related
+    backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> ids linking to it
 
     @cached_property
     def story_by_id(self) -> dict[str, Story]:

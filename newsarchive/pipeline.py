@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, ingest, load, render, write
+from . import check, enrich, ingest, load, render, write
 from .config import Config
 from .diagnostics import Diagnostics, Problem
 
@@ -59,6 +59,8 @@ def build(config: Config) -> BuildResult:
         ingest.ingest(config, diagnostics)
     with _timed(result, "load"):
         archive = load.load(config, diagnostics)
+    with _timed(result, "enrich"):
+        archive = enrich.enrich(archive, config, diagnostics)
     with _timed(result, "render"):
         pages = _render(archive, config)
     with _timed(result, "write"):

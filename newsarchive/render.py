@@ -25,8 +25,9 @@ from newsarchive.model import Archive, Issue, Page, Story
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
 HOME_TAGS = 24  # most-used tags on the home page
 LEAD_WORDS = 40
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
+MONTHS = tuple(
+    "January February March April May June July August September October November December".split()
+)
 
 
 @dataclass(frozen=True)
@@ -169,11 +170,14 @@ def _linker(path: str, config: Config) -> Callable[[str], str]:
 def _site_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
     issues = sorted(archive.issues, key=issue_order)
     yield _page(
-        env, "index.html", urls.HOME, config,
+        env,
+        "index.html",
+        urls.HOME,
+        config,
         issues=issues[:HOME_ISSUES],
         newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
         top_tags=tag_counts(archive)[:HOME_TAGS],
-    )  # fmt: skip
+    )
     yield _page(env, "tags.html", urls.TAGS, config, tags=sorted(tag_counts(archive)))
     yield _page(env, "404.html", "404.html", config)
 
@@ -183,10 +187,16 @@ def _story_pages(env: jinja2.Environment, archive: Archive, config: Config) -> I
         issue = archive.issue_by_id[story.issue]
         previous, following = neighbours(archive, story)
         yield _page(
-            env, "story.html", urls.story_path(story.id), config,
-            story=story, issue=issue, newsletter=archive.newsletter_by_slug[story.newsletter],
-            previous=previous, next=following,
-        )  # fmt: skip
+            env,
+            "story.html",
+            urls.story_path(story.id),
+            config,
+            story=story,
+            issue=issue,
+            newsletter=archive.newsletter_by_slug[story.newsletter],
+            previous=previous,
+            next=following,
+        )
 
 
 def _issue_pages(
@@ -194,20 +204,29 @@ def _issue_pages(
 ) -> Iterator[Page]:
     for issue in archive.issues:
         yield _page(
-            env, "issue.html", urls.issue_path(issue.id), config,
-            issue=issue, newsletter=archive.newsletter_by_slug[issue.newsletter],
+            env,
+            "issue.html",
+            urls.issue_path(issue.id),
+            config,
+            issue=issue,
+            newsletter=archive.newsletter_by_slug[issue.newsletter],
             intro=Markup(renderer.html(issue.intro)),
             stories=archive.stories_by_issue.get(issue.id, ()),
-        )  # fmt: skip
+        )
 
 
 def _newsletter_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
     for newsletter in archive.newsletters:
         issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
         yield _page(
-            env, "newsletter.html", urls.newsletter_path(newsletter.slug), config,
-            newsletter=newsletter, years=by_year(issues), issue_count=len(issues),
-        )  # fmt: skip
+            env,
+            "newsletter.html",
+            urls.newsletter_path(newsletter.slug),
+            config,
+            newsletter=newsletter,
+            years=by_year(issues),
+            issue_count=len(issues),
+        )
 
 
 def _tag_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..model import ParsedIssue
-from . import generic
+from . import blog_post, dynamically_typed, generic, the_batch
 
 
 class Format(Protocol):
@@ -34,7 +34,12 @@ class Choice:
 
 # In the order they are asked; the generic fallback last. Adapters import only `blocks` and
 # `model`, never this module, so there is no import cycle.
-ADAPTERS: tuple[Format, ...] = (generic.ADAPTER,)
+ADAPTERS: tuple[Format, ...] = (
+    dynamically_typed.ADAPTER,
+    the_batch.ADAPTER,
+    blog_post.ADAPTER,
+    generic.ADAPTER,
+)
 
 
 def choose(text: str, filename: str, adapters: tuple[Format, ...] = ADAPTERS) -> Choice:

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
+
+from ..model import DroppedBlock, Source
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,246 @@ def issue_number(title: str) -> str | None:
     if not match:
         return None
     return match.group(1) or match.group(2)
+
+
+# Prose shapes shared by forms whose headings and lists lost their markup (saved web pages).
+
+Rule = tuple[str, re.Pattern[str]]  # (rule name for `parse --explain`, pattern searched in a text)
+
+
+def matching_rule(text: str, rules: tuple[Rule, ...]) -> str | None:
+    """The name of the first rule whose pattern occurs in the text, None when none does."""
+    return next((name for name, pattern in rules if pattern.search(text)), None)
+
+
+_BULLET = re.compile(r"^\s*[-*+•·▪◦‣]\s+(?P<item>\S.*)$")
+
+
+def bullet_item(text: str) -> str | None:
+    """The item of a bulleted line ("  • item", "- item"), None for any other line."""
+    match = None if is_separator(text) else _BULLET.match(text)
+    return match.group("item").strip() if match else None
+
+
+def join_markdown(parts: list[str]) -> str:
+    """Paragraphs joined by blank lines; consecutive list items ("- x") stay one list."""
+    text = ""
+    previous = ""
+    for part in parts:
+        tight = previous.startswith("- ") and part.startswith("- ")
+        text += ("\n" if tight else "\n\n") + part if text else part
+        previous = part
+    return text
+
+
+def section_note(label: str, text: str) -> str:
+    """A section's introduction, kept outside the stories under its section's name in bold."""
+    return f"**{label}**\n\n{text}" if text else f"**{label}**"
+
+
+def heading_shaped(text: str, max_words: int = 16) -> bool:
+    """A line that reads as an unmarked heading: short, opens with a capital or digit, and does not
+    end as a sentence or a lead-in does (`.` `,` `;` `:`); `?` and `!` may end a headline."""
+    stripped = text.strip()
+    if not stripped or stripped.endswith((".", ",", ";", ":")) or bullet_item(stripped):
+        return False
+    return (stripped[0].isupper() or stripped[0].isdigit()) and len(stripped.split()) <= max_words
+
+
+def ends_with_emoji(text: str) -> bool:
+    """True when a line ends in a pictographic emoji ("Cool Things ✨"), not in © or ™."""
+    stripped = text.rstrip().rstrip("\ufe0f\u200d")
+    return bool(stripped) and ord(stripped[-1]) >= 0x2300 and unicodedata.category(stripped[-1]) == "So"
+
+
+def doubled_blocks(found: list[Block]) -> set[int]:
+    """Indices of both copies of every block repeated right after itself: saved pages print an
+    image's alt text and its caption, which are usually the same words."""
+    squashed = [" ".join(block.text.split()) for block in found]
+    doubled: set[int] = set()
+    for i in range(len(found) - 1):
+        if squashed[i] == squashed[i + 1]:
+            doubled |= {i, i + 1}
+    return doubled
+
+
+_SUBHEAD = re.compile(r"^(?P<lead>[A-Z][^:.!?\n]{0,80}?(?P<mark>[:?]))\s+(?P<rest>\S.*)$", re.S)
+
+
+def subhead_lead(text: str, max_words: int = 6, questions: bool = False) -> tuple[str, str] | None:
+    """(lead, rest) for a paragraph opened by a short phrase and a colon ("What's new: ..."), the
+    lead without its colon; with `questions`, a short question opens one too ("Does it work?
+    ..."), the lead keeping its question mark."""
+    match = _SUBHEAD.match(text.strip())
+    if not match or len(match["lead"].split()) > max_words:
+        return None
+    if match["mark"] == "?" and not questions:
+        return None
+    return match["lead"].removesuffix(":"), match["rest"]
+
+
+def bold_lead(text: str, max_words: int = 6, questions: bool = False) -> str:
+    """The paragraph with its short lead phrase in bold (`**What's new:** ...`), else unchanged."""
+    lead = subhead_lead(text, max_words, questions)
+    if not lead:
+        return text
+    mark = "" if lead[0].endswith("?") else ":"
+    return f"**{lead[0]}{mark}** {lead[1]}"
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(?:\bet al|\be\.g|\bi\.e|\bvs|\bcf|\bDr|\bMrs?|\bMs|\bProf|\bSt|\bInc|\bLtd|\bJr|\bNo|\bU\.S"
+    r"|\bU\.K|\b[A-Z])\.$"
+)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph, not fooled by "et al.", "vs." or an initial ("M.")."""
+    for match in _SENTENCE_END.finditer(text):
+        if not _ABBREVIATION.search(text[: match.start() + 1]):
+            return text[: match.end()].strip()
+    return text.strip()
+
+
+# Where a clause or an aside starts: punctuation, a relative or subordinating word, or a participle
+# that opens a modifier ("... inclusive originating from ...", "... a model trained by ...").
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:(—–]|,\s|\s-\s"
+    r"|\s(?=(?:which|who|whose|whom|where|while|whereas|because|although|though|unless|until)\s)"
+    r"|\s(?=\w+(?:ing|ed)\s(?:from|by|with|in|at|on|for|into|over|under|through)\s)"
+)
+
+
+def shorten_at_clause(sentence: str, limit: int = 100, shortest: int = 30) -> str:
+    """A long sentence cut at its last clause boundary that keeps it within `limit` characters
+    (and at least `shortest`), so a lead sentence can serve as a headline; never cut mid-word."""
+    sentence = sentence.strip()
+    if len(sentence) <= limit:
+        return sentence
+    cuts = [m.start() for m in _CLAUSE_BREAK.finditer(sentence) if shortest <= m.start() <= limit]
+    if cuts:
+        return sentence[: cuts[-1]].rstrip(" ,;:—–-")
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(" ,;:—–-") + "…"
+
+
+# Email and post shapes (Import AI and newsletters written like it): issue title lines, `...dek…`
+# lines, headlines glued to their body, "Read more" source lines, boilerplate dropped by rules,
+# texts cut off mid-word.
+
+_ISSUE_TITLE = re.compile(
+    r"^(?:#{1,6}\s+)?(?P<name>[A-Z][\w&'’ .-]*?)\s+#?(?P<number>\d+)(?:\s*\[[^\]]*\])?\s*:\s*(?P<title>\S.*)$"
+)
+
+
+def issue_title(text: str) -> tuple[str, str, str] | None:
+    """"Import AI 226: AlphaFold; ..." -> ("Import AI", "226", "AlphaFold; ..."). A leading Markdown
+    `#` and a note before the colon ("Import AI 220 [FIXED]: ...") are allowed."""
+    match = _ISSUE_TITLE.match(text.strip())
+    return (match["name"].strip(), match["number"], match["title"].strip()) if match else None
+
+
+_ELLIPSIS = r"(?:…|\.{3})"
+_DEK = re.compile(rf"^{_ELLIPSIS}\s*(\S.*?)\s*{_ELLIPSIS}$")
+
+
+def dek(text: str) -> str | None:
+    """The subtitle inside a `...dek…` line (three dots or an ellipsis at both ends), else None."""
+    match = _DEK.match(text.strip())
+    return match.group(1) if match else None
+
+
+_GLUED = re.compile(rf"^(?P<title>.+?):\s*{_ELLIPSIS}(?P<dek>.+?){_ELLIPSIS}\s*(?P<body>.*)$", re.S)
+
+
+def split_glued_headline(text: str) -> tuple[str, str, str] | None:
+    """"Headline:…dek…Body text" run together on one line -> (headline, dek, body)."""
+    match = _GLUED.match(text.strip())
+    if not match or not heading_shaped(match["title"]):
+        return None
+    return match["title"].strip(), match["dek"].strip(), match["body"]
+
+
+_SOURCE_LEAD = re.compile(
+    r"Read (?:more|the [^:.()\n]{1,40}?)\s?:"
+    r"|(?:Get|Grab|Download|Find|Check out|Watch|Listen to) the\b[^:.()\n]{1,40}?here(?=\s*\()"
+)
+_URL = re.compile(r"https?://[^\s()]+")
+_TITLE_AND_SITE = re.compile(r"^(?P<title>.*?)\s*\((?P<site>[^()]*)\)$")
+_SENTENCE_CLOSE = (".", "!", "?", ")", '"', "”", "’")
+
+
+def split_sources(text: str) -> tuple[str, tuple[Source, ...]]:
+    """Split the source items off the end of a paragraph: (the rest, the sources).
+
+    An item opens with a lead ("Read more:", "Read the paper:", "Get the code here (…)") at the
+    start of the text or right after a sentence, and runs to the next lead; from the first lead on,
+    the paragraph is all sources ("…they write.Read more:TITLE (SITE).").
+    """
+    starts = [m.start() for m in _SOURCE_LEAD.finditer(text) if _after_sentence(text, m.start())]
+    if not starts:
+        return text, ()
+    ends = starts[1:] + [len(text)]
+    return text[: starts[0]].rstrip(), tuple(_source(text[a:b]) for a, b in zip(starts, ends))
+
+
+def _after_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before.endswith(_SENTENCE_CLOSE)
+
+
+def _source(item: str) -> Source:
+    """One "LEAD TITLE (SITE)." item; with no title after the lead, the lead is the title."""
+    lead = _SOURCE_LEAD.match(item)
+    label = lead.group(0) if lead else ""
+    rest = item[len(label):]
+    url = _URL.search(rest)
+    rest = _URL.sub("", rest).strip().rstrip(".").strip()
+    match = _TITLE_AND_SITE.match(rest)
+    title, site = (match["title"], match["site"]) if match else (rest, "")
+    return Source(title or label.rstrip(": "), site, url.group(0).rstrip(".,") if url else "")
+
+
+_CUT_OFF = re.compile(rf"(?<=\w){_ELLIPSIS}[\"'”’]?\s*$")
+
+
+def cut_truncation(text: str) -> tuple[str, bool]:
+    """A text that stops mid-word on an ellipsis ("…built a small ro…"): the text without the
+    ellipsis, and True. Other texts come back unchanged, with False."""
+    match = _CUT_OFF.search(text)
+    return (text[: match.start()], True) if match else (text, False)
+
+
+def drop_matching(
+    lines: list[Line], rules: tuple[Rule, ...], scope: str = "line"
+) -> tuple[list[Line], list[DroppedBlock]]:
+    """Drop what the rules match, each drop recorded under its rule's name; dropped lines come back
+    blank, so blocks stay apart and line numbers true. `scope` is how much a match drops: its
+    "line", the rest of its "block", or its "section" (up to the next line a rule matches)."""
+    kept, dropped = list(lines), []
+    index = 0
+    while index < len(lines):
+        text = lines[index].text.strip()
+        name = matching_rule(text, rules) if text else None
+        if name is None:
+            index += 1
+            continue
+        end = _match_end(lines, index, rules, scope)
+        found = "\n".join(line.text for line in lines[index:end]).strip()
+        dropped.append(DroppedBlock(lines[index].number, name, found))
+        kept[index:end] = [Line(line.number, "") for line in lines[index:end]]
+        index = end
+    return kept, dropped
+
+
+def _match_end(lines: list[Line], start: int, rules: tuple[Rule, ...], scope: str) -> int:
+    """Index just past what a match on lines[start] drops."""
+    if scope == "line":
+        return start + 1
+    for end in range(start + 1, len(lines)):
+        text = lines[end].text.strip()
+        if scope == "block" and not text:
+            return end
+        if scope == "section" and text and matching_rule(text, rules):
+            return end
+    return len(lines)

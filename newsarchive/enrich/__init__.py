@@ -1,0 +1,130 @@
+"""Enrich stage (pure: Archive in, Archive out): dates other issues vouch for, cross-links,
+tags, editors' notes checked against the archive, related stories and backlinks.
+
+Runs after everything is loaded, so every story sees the whole archive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from ..config import Config
+from ..diagnostics import Diagnostics
+from ..model import Archive, Story
+from . import links, related, tags
+
+
+def enrich(archive: Archive, config: Config, diagnostics: Diagnostics) -> Archive:
+    archive = _dates_from_other_issues(archive)
+    archive = _linked(archive, config, diagnostics)
+    archive = _tagged(archive, config)
+    archive = _notes_checked(archive, diagnostics)
+    return dataclasses.replace(
+        archive,
+        related=related.relate(archive.stories, archive.tag_names),
+        backlinks=links.backlinks(_link_targets(archive)),
+    )
+
+
+def _dates_from_other_issues(archive: Archive) -> Archive:
+    """An issue whose file gives no date takes the date another issue's "Older messages" gives it."""
+    vouched = {}
+    for issue in archive.issues:
+        for ref in issue.other_issues:
+            if ref.number and ref.date:
+                vouched.setdefault(f"{issue.newsletter}/{ref.number}", ref.date)
+    issues = tuple(dataclasses.replace(i, date=vouched[i.id]) if i.date is None and i.id in vouched else i
+                   for i in archive.issues)
+    dates = {i.id: i.date for i in issues}
+    stories = tuple(dataclasses.replace(s, date=s.date or dates.get(s.issue)) for s in archive.stories)
+    return dataclasses.replace(archive, issues=issues, stories=stories)
+
+
+def _linked(archive: Archive, config: Config, diagnostics: Diagnostics) -> Archive:
+    linker = links.MentionLinker(archive, config)
+    stories = tuple(
+        dataclasses.replace(s, body=_wiki(linker.link(s.body, s.issue), archive, s.path, diagnostics))
+        for s in archive.stories)
+    notes = {t: dataclasses.replace(n, body=_wiki(linker.link(n.body), archive, n.path, diagnostics))
+             for t, n in archive.notes.items()}
+    issues = tuple(dataclasses.replace(i, intro=linker.link(i.intro, i.id)) for i in archive.issues)
+    return dataclasses.replace(archive, stories=stories, notes=notes, issues=issues)
+
+
+def _wiki(text: str, archive: Archive, path: str, diagnostics: Diagnostics) -> str:
+    linked, unknown = links.link_wiki(text, lambda target: title_of(archive, target))
+    for link in unknown:
+        diagnostics.warn("enrich", path, f"link to unknown story id [[{link.target}]]", link.line)
+    return linked
+
+
+def title_of(archive: Archive, target: str) -> str | None:
+    """The title of a story, issue or newsletter id; None when the archive has no such id."""
+    if target in archive.story_by_id:
+        return archive.story_by_id[target].title
+    if target in archive.issue_by_id:
+        return archive.issue_by_id[target].title
+    newsletter = archive.newsletter_by_slug.get(target)
+    return newsletter.name if newsletter else None
+
+
+def _tagged(archive: Archive, config: Config) -> Archive:
+    taxonomy = tags.load_taxonomy(config)
+    matcher = tags.PhraseMatcher(taxonomy.phrases)
+    automatic = tags.AutomaticTags({}, {})
+    if config.tags.automatic:
+        reserved = {n.slug for n in archive.newsletters} | {tags.slugify(n.name) for n in archive.newsletters}
+        automatic = tags.automatic_tags({s.id: f"{s.title}\n{s.body}" for s in archive.stories}, taxonomy,
+                                        config.tags.min_stories, config.tags.max_share, reserved)
+    names = {**automatic.names, **taxonomy.names}
+    known = set(names)
+    stories = []
+    for story in archive.stories:
+        note = archive.notes.get(story.id)
+        given = [*story.tags, *(note.tags if note else ())]
+        found = {tags.normalise(t, taxonomy, known) for t in given}
+        found |= tags.taxonomy_tags(matcher, story.title, story.body)
+        found |= automatic.by_story.get(story.id, set())
+        stories.append(dataclasses.replace(story, tags=tuple(sorted(t for t in found if t))))
+    index = _tag_index(stories)
+    tag_names = {t: names.get(t, t.replace("-", " ").title()) for t in index}
+    return dataclasses.replace(archive, stories=tuple(stories), tags=index, tag_names=tag_names)
+
+
+def _tag_index(stories: Iterable[Story]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for story in stories:
+        for tag in story.tags:
+            index.setdefault(tag, []).append(story.id)
+    return {tag: tuple(ids) for tag, ids in sorted(index.items())}
+
+
+def _notes_checked(archive: Archive, diagnostics: Diagnostics) -> Archive:
+    """Notes whose target is gone are kept aside (listed on a report page), never dropped."""
+    known = {*archive.story_by_id, *archive.issue_by_id, *archive.newsletter_by_slug,
+             *(f"tags/{t}" for t in archive.tags)}
+    orphans = tuple(n for t, n in sorted(archive.notes.items()) if t not in known)
+    for note in orphans:
+        diagnostics.warn("enrich", note.path, f"note for {note.target!r}, which is not in the archive")
+    for note in archive.notes.values():
+        for target in note.see_also:
+            if "://" not in target and title_of(archive, target) is None:
+                diagnostics.warn("enrich", note.path, f"see also: unknown story id {target!r}")
+    notes = {t: n for t, n in archive.notes.items() if t in known}
+    return dataclasses.replace(archive, notes=notes, orphan_notes=orphans)
+
+
+def _link_targets(archive: Archive) -> dict[str, list[str]]:
+    """Source id -> the archive ids its text (and its note) links to."""
+    sources: dict[str, list[str]] = {}
+    for story in archive.stories:
+        sources[story.id] = links.archive_targets(story.body)
+    for issue in archive.issues:
+        sources[issue.id] = links.archive_targets(issue.intro)
+    for target, note in archive.notes.items():
+        extra = links.archive_targets(note.body) + [t for t in note.see_also if "://" not in t]
+        sources[target] = sources.get(target, []) + extra
+    return sources
+
+

@@ -1,0 +1,92 @@
+"""Cross-links: mentions of other issues ("Import AI 209", "(Import AI 72)", "see Import 182") and
+`[[story-id]]` / `[[story-id|label]]` links become Markdown links, and backlinks are collected.
+
+Links inside the archive are written `[label](archive:ID)`; the render stage turns `archive:ID`
+into a URL relative to the page. A mention of an issue outside the archive links to its original
+URL when the newsletter has a `url_pattern`, and stays plain text otherwise. Code spans and
+existing links are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..config import Config
+from ..model import Archive
+
+ARCHIVE_LINK = re.compile(r"\]\(archive:([^)\s]+)\)")
+_PROTECTED = r"`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]+>"
+_WIKI_LINK = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
+
+
+@dataclass(frozen=True)
+class UnknownLink:
+    target: str
+    line: int  # 1-based line within the text
+
+
+class MentionLinker:
+    """Rewrites issue mentions in Markdown text into links."""
+
+    def __init__(self, archive: Archive, config: Config):
+        self.archive = archive
+        self.slugs: dict[str, str] = {}  # lower-cased name or alias -> newsletter slug
+        for newsletter in archive.newsletters:
+            self.slugs[newsletter.name.casefold()] = newsletter.slug
+        for slug, section in config.newsletters.items():
+            for name in (section.name, *section.aliases):
+                self.slugs[name.casefold()] = slug
+        self.patterns = {slug: s.url_pattern for slug, s in config.newsletters.items() if s.url_pattern}
+        names = sorted(self.slugs, key=lambda n: (-len(n), n))
+        alternation = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+        self.pattern = re.compile(
+            rf"({_PROTECTED})|(?<![\w-])(?P<name>{alternation})\s+(?:#|No\.\s*|issue\s+)?(?P<number>\d{{1,5}})\b",
+            re.I)
+
+    def link(self, text: str, own_issue: str = "") -> str:
+        return self.pattern.sub(lambda m: self._replace(m, own_issue), text)
+
+    def _replace(self, match: re.Match, own_issue: str) -> str:
+        if match.group(1):
+            return match.group(1)
+        slug = self.slugs[match.group("name").casefold()]
+        issue_id = f"{slug}/{match.group('number')}"
+        if issue_id == own_issue:
+            return match.group(0)
+        if issue_id in self.archive.issue_by_id:
+            return f"[{match.group(0)}](archive:{issue_id})"
+        if slug in self.patterns:
+            return f"[{match.group(0)}]({self.patterns[slug].format(number=match.group('number'))})"
+        return match.group(0)
+
+
+def link_wiki(text: str, title_of: Callable[[str], str | None]) -> tuple[str, list[UnknownLink]]:
+    """`[[id]]` and `[[id|label]]` -> Markdown links to archive ids; unknown ids are returned."""
+    unknown: list[UnknownLink] = []
+
+    def replace(match: re.Match) -> str:
+        target, label = match.group(1).strip(), (match.group(2) or "").strip()
+        title = title_of(target)
+        if title is None:
+            unknown.append(UnknownLink(target, text.count("\n", 0, match.start()) + 1))
+            return label or target
+        return f"[{label or title}](archive:{target})"
+
+    return _WIKI_LINK.sub(replace, text), unknown
+
+
+def archive_targets(text: str) -> list[str]:
+    return ARCHIVE_LINK.findall(text)
+
+
+def backlinks(sources: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """target id -> the ids that link to it, from source id -> its link targets."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for source, targets in sources.items():
+        for target in targets:
+            if target != source:
+                found[target].add(source)
+    return {target: tuple(sorted(ids)) for target, ids in sorted(found.items())}

@@ -1,0 +1,158 @@
+"""Tags: from front matter, editors' notes, the taxonomy's key phrases and automatic entities,
+merged and normalised (case, plurals, hyphens, aliases) to one slug each.
+
+Taxonomy phrases: a phrase with a capital letter matches case-sensitively ("AI2"), an all-lower-case
+one in any case. A story gets a taxonomy tag when the phrase scores 2: a hit in the title counts 2;
+in the body, a distinctive phrase (a name, or several words) counts 2 and a plain word 1.
+
+Automatic tags are the organisations, models and datasets stories name: CamelCase words
+("DeepMind"), acronyms ("CPM", "GPT-3"), names with a number ("ResNet-50"), runs of capitalised
+words inside a sentence ("Open Catalyst"), and single capitalised words inside a sentence that the
+archive never writes in lower case ("Sberbank"). A candidate becomes a tag only when at least
+`min_stories` stories name it and no more than `max_share` of all stories do, so no automatic tag
+page collects a single story or everything.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+from ..config import Config, TaxonomyEntry
+from ..ids import slugify
+
+# Capitalised words that start sentences or name the newsletter genre, not an organisation.
+_NOT_ENTITIES = frozenset(
+    "AI ML US UK EU CEO CTO PhD API APIs GPU GPUs CPU TPU PDF FAQ TL DR OK TV UI URL It The This That "
+    "These Those There Their They We Our You Your He She His Her Its In On At Of For And But Or So If "
+    "As By To From With Why What When Where Who How Read More Also Some Many Most Plus Here Now Then "
+    "Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January "
+    "February March April May June July August September October November December".split()
+)
+_ENTITY_PATTERNS = (
+    r"\b[A-Z]?[a-z]+[A-Z][A-Za-z]*\b",  # CamelCase: DeepMind, AlphaFold, iPhone
+    r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*\b",  # acronyms: CPM, GPT-3, OC20
+    r"\b[A-Z][A-Za-z]+-\d+[A-Za-z]*\b",  # names with a number: ResNet-50, Meridian-7
+    r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)+\b",  # capitalised runs inside a sentence
+)
+_ENTITY = re.compile("|".join(_ENTITY_PATTERNS))
+_SINGLE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    names: dict[str, str]  # slug -> display name
+    aliases: dict[str, str]  # normalised alias -> slug
+    phrases: dict[str, tuple[str, ...]]  # phrase -> slugs
+
+
+def load_taxonomy(config: Config) -> Taxonomy:
+    """The shipped taxonomy (unless turned off) extended by site_config.toml's [taxonomy.*]."""
+    entries: dict[str, TaxonomyEntry] = {}
+    if config.tags.default_taxonomy:
+        raw = tomllib.loads(resources.files("newsarchive.data").joinpath("taxonomy.toml").read_text("utf-8"))
+        entries = {slug: TaxonomyEntry(**values) for slug, values in raw.items()}
+    for slug, entry in config.taxonomy.items():
+        base = entries.get(slug, TaxonomyEntry())
+        entries[slug] = TaxonomyEntry(entry.name or base.name, base.phrases + entry.phrases,
+                                      base.aliases + entry.aliases)
+    names = {slug: e.name or slug.replace("-", " ").title() for slug, e in sorted(entries.items())}
+    aliases = {slugify(a): slug for slug, e in entries.items() for a in (*e.aliases, names[slug])}
+    phrases: dict[str, set[str]] = defaultdict(set)
+    for slug, entry in entries.items():
+        for phrase in entry.phrases:
+            phrases[phrase].add(slug)
+    return Taxonomy(names, aliases, {p: tuple(sorted(s)) for p, s in sorted(phrases.items())})
+
+
+class PhraseMatcher:
+    """Finds every taxonomy phrase in a text with two regular expressions (one per case rule)."""
+
+    def __init__(self, phrases: dict[str, tuple[str, ...]]):
+        self.slugs = {p.lower() if p == p.lower() else p: s for p, s in phrases.items()}
+        self.exact = _alternation([p for p in phrases if p != p.lower()], 0)
+        self.folded = _alternation([p for p in phrases if p == p.lower()], re.I)
+
+    def scores(self, title: str, body: str) -> Counter[str]:
+        found: Counter[str] = Counter()
+        for text, in_title in ((title, True), (body, False)):
+            for match in self._matches(text):
+                weight = 2 if in_title or _distinctive(match) else 1
+                for slug in self.slugs[match]:
+                    found[slug] += weight
+        return found
+
+    def _matches(self, text: str) -> Iterable[str]:
+        for pattern, fold in ((self.exact, False), (self.folded, True)):
+            if pattern:
+                yield from (m.group(0).lower() if fold else m.group(0) for m in pattern.finditer(text))
+
+
+def _alternation(phrases: list[str], flags: int) -> re.Pattern | None:
+    if not phrases:
+        return None
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))  # longest first: "Google X" before "Google"
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])", flags)
+
+
+def _distinctive(phrase: str) -> bool:
+    return phrase != phrase.lower() or " " in phrase or "-" in phrase
+
+
+def taxonomy_tags(matcher: PhraseMatcher, title: str, body: str) -> set[str]:
+    return {slug for slug, score in matcher.scores(title, body).items() if score >= 2}
+
+
+def entity_mentions(text: str, lower_words: set[str]) -> list[str]:
+    """Every mention of a name in a text, in order (see the module docstring for the shapes)."""
+    found = [m.group(0) for m in _ENTITY.finditer(text)]
+    found += [m.group(0) for m in _SINGLE_NAME.finditer(text) if m.group(0).lower() not in lower_words]
+    return [name for name in found if name.split()[0] not in _NOT_ENTITIES and len(name) > 1]
+
+
+@dataclass(frozen=True)
+class AutomaticTags:
+    by_story: dict[str, set[str]]  # story id -> tag slugs
+    names: dict[str, str]  # tag slug -> its most frequent spelling
+
+
+def automatic_tags(texts: dict[str, str], taxonomy: Taxonomy, min_stories: int,
+                   max_share: float, reserved: set[str]) -> AutomaticTags:
+    """Names that between `min_stories` and `max_share` of the stories mention, as tags."""
+    vocabulary: set[str] = set()
+    for text in texts.values():
+        vocabulary.update(_LOWER_WORD.findall(text))
+    stories: dict[str, set[str]] = defaultdict(set)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for sid, text in texts.items():
+        for name in entity_mentions(text, vocabulary):
+            slug = slugify(name)
+            stories[slug].add(sid)
+            spellings[slug][name] += 1
+    ceiling = max(min_stories, int(max_share * len(texts)))
+    keep = sorted(slug for slug, sids in stories.items()
+                  if slug and min_stories <= len(sids) <= ceiling
+                  and slug not in taxonomy.aliases and slug not in reserved)
+    by_story: dict[str, set[str]] = defaultdict(set)
+    for slug in keep:
+        for sid in stories[slug]:
+            by_story[sid].add(slug)
+    names = {slug: min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0] for slug in keep}
+    return AutomaticTags(dict(by_story), names)
+
+
+def normalise(name: str, taxonomy: Taxonomy, known: set[str]) -> str:
+    """One slug for a tag name: case, hyphens and spaces folded, aliases followed, plural to singular
+    when the singular is a known tag."""
+    slug = slugify(name, max_words=6)
+    slug = taxonomy.aliases.get(slug, slug)
+    for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+        stem = slug[: -len(plural)] + singular if slug.endswith(plural) else None
+        if stem and stem in known:
+            return stem
+    return slug
