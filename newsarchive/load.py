@@ -7,7 +7,6 @@ out; the rest of the archive still builds.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from . import storyfiles
@@ -15,7 +14,7 @@ from .config import Config
 from .diagnostics import Diagnostics
 from .formats.blocks import parse_date
 from .ids import slugify
-from .model import Archive, Issue, IssueRef, Newsletter, Note, Source, Story
+from .model import Archive, Issue, IssueRef, Newsletter, Note, Source, Story, issue_order
 
 NOTES_DIR = "notes"
 TAG_NOTES = "_tags"  # content/notes/_tags/<tag>.md holds a tag page's note
@@ -43,11 +42,6 @@ def load(config: Config, diagnostics: Diagnostics) -> Archive:
     stories.sort(key=lambda s: (rank[s.issue], s.position, s.id))
     return Archive(newsletters, tuple(issues), _unique(stories, diagnostics),
                    notes=load_notes(content, diagnostics))
-
-
-def issue_order(issue: Issue) -> tuple:
-    """Newest first; undated issues last; then by newsletter and key, so the order is stable."""
-    return (issue.date is None, -(issue.date or dt.date.min).toordinal(), issue.newsletter, issue.key)
 
 
 def _read(path: Path, content: Path, diagnostics: Diagnostics,

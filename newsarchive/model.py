@@ -87,6 +87,13 @@ class Issue:
     other_issues: tuple[IssueRef, ...] = ()
 
 
+def issue_order(issue: Issue) -> tuple:
+    """The one sort key for issues: newest first, undated last; then newsletter, highest number."""
+    newest = -issue.date.toordinal() if issue.date else 0
+    number = -int(issue.number) if issue.number and issue.number.isdigit() else 0
+    return (issue.date is None, newest, issue.newsletter, number, issue.key)
+
+
 @dataclass(frozen=True)
 class Story:
     id: str  # "import-ai/226/deepmind-cracks-the-protein-folding-problem"

@@ -12,7 +12,6 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urljoin
 
 import jinja2
@@ -20,7 +19,7 @@ from markupsafe import Markup
 
 from newsarchive import markup, urls
 from newsarchive.config import Config
-from newsarchive.model import Archive, Issue, Page, Story
+from newsarchive.model import Archive, Issue, Page, Story, issue_order
 
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
 HOME_TAGS = 24  # most-used tags on the home page
@@ -65,13 +64,6 @@ def static_pages(config: Config) -> list[Page]:
 # ---- order -----------------------------------------------------------------------------------
 
 
-def issue_order(issue: Issue) -> tuple:
-    """Sort key for issues everywhere: newest first, undated last; then newsletter, highest number."""
-    newest = -issue.date.toordinal() if issue.date else 0
-    number = -int(issue.number) if issue.number and issue.number.isdigit() else 0
-    return (issue.date is None, newest, issue.newsletter, number, issue.key)
-
-
 def story_order(archive: Archive) -> Callable[[Story], tuple]:
     """Sort key for stories from many issues: by their issue's order, then position within it."""
     return lambda story: (issue_order(archive.issue_by_id[story.issue]), story.position)
@@ -102,7 +94,7 @@ def neighbours(archive: Archive, story: Story) -> tuple[Story | None, Story | No
 
 
 def date_label(date: dt.date | None) -> str:
-    """"5 August 2019", or "date unknown". Month names are spelt here, not by the locale."""
+    """A date as "5 August 2019", or "date unknown". Month names are spelt here, not by the locale."""
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}" if date else "date unknown"
 
 

@@ -37,7 +37,7 @@ def small_archive() -> Archive:
                  _issue("import-ai", "225", dt.date(2020, 11, 30), "Robots")]
     batch = _issue("the-batch", "spring-special", None, "Spring special")
     stories = (
-        _story(import_ai[0], 1, "deepmind-folds-proteins", "DeepMind did it. Then more.\n\n```python\nx = 1\n```",
+        _story(import_ai[0], 1, "deepmind-folds-proteins", "DeepMind did it. Then more.\n\n```py\nx = 1\n```",
                ("biology", "deepmind"), dek="A big result",
                sources=(Source("AlphaFold", "deepmind.com", "https://deepmind.com/af"), Source("A paper"))),
         _story(import_ai[0], 2, "xss-attempt", XSS_BODY, ("deepmind",), truncated=True),
@@ -66,7 +66,8 @@ def test_every_expected_page_is_rendered(pages):
         "index.html", "404.html", "tags/index.html", "tags/biology/index.html", "tags/deepmind/index.html",
         "import-ai/index.html", "the-batch/index.html", "import-ai/226/index.html",
         "import-ai/225/index.html", "the-batch/spring-special/index.html",
-        "import-ai/226/deepmind-folds-proteins/index.html", "the-batch/spring-special/undated-story/index.html",
+        "import-ai/226/deepmind-folds-proteins/index.html",
+        "the-batch/spring-special/undated-story/index.html",
         "static/style.css", "static/favicon.svg", "static/pygments.css",
     }
     assert expected <= set(pages)

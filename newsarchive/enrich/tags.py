@@ -40,7 +40,7 @@ _ENTITY_PATTERNS = (
     r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)+\b",  # capitalised runs inside a sentence
 )
 _ENTITY = re.compile("|".join(_ENTITY_PATTERNS))
-_SINGLE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
+_SINGLE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}(?![\w-]| [A-Z])")  # not part of a longer name
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 
 
@@ -135,15 +135,26 @@ def automatic_tags(texts: dict[str, str], taxonomy: Taxonomy, min_stories: int,
             stories[slug].add(sid)
             spellings[slug][name] += 1
     ceiling = max(min_stories, int(max_share * len(texts)))
-    keep = sorted(slug for slug, sids in stories.items()
-                  if slug and min_stories <= len(sids) <= ceiling
-                  and slug not in taxonomy.aliases and slug not in reserved)
+    covered = reserved | set(taxonomy.aliases) | {slugify(p) for p in taxonomy.phrases}
+    keep = _without_fragments({slug: sids for slug, sids in stories.items()
+                               if slug and min_stories <= len(sids) <= ceiling and slug not in covered})
     by_story: dict[str, set[str]] = defaultdict(set)
     for slug in keep:
         for sid in stories[slug]:
             by_story[sid].add(slug)
     names = {slug: min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0] for slug in keep}
     return AutomaticTags(dict(by_story), names)
+
+
+def _without_fragments(candidates: dict[str, set[str]]) -> list[str]:
+    """Drop a name that only ever appears as part of a longer one ("Lindqvist" of "Lindqvist
+    Institute"): same stories, and its words are a part of the longer name's words."""
+    def fragment(slug: str) -> bool:
+        words = set(slug.split("-"))
+        return any(other != slug and words < set(other.split("-")) and candidates[other] == candidates[slug]
+                   for other in candidates)
+
+    return sorted(slug for slug, sids in candidates.items() if not fragment(slug))
 
 
 def normalise(name: str, taxonomy: Taxonomy, known: set[str]) -> str:

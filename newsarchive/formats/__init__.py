@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..model import ParsedIssue
-from . import blog_post, dynamically_typed, generic, the_batch
+from . import blog_post, dynamically_typed, generic, import_ai, jekyll, the_batch
 
 
 class Format(Protocol):
@@ -38,6 +38,9 @@ ADAPTERS: tuple[Format, ...] = (
     dynamically_typed.ADAPTER,
     the_batch.ADAPTER,
     blog_post.ADAPTER,
+    import_ai.ADAPTER,
+    # A post's body is read by the body form that fits it best.
+    jekyll.JekyllPost(body_forms=(import_ai.ADAPTER,)),
     generic.ADAPTER,
 )
 

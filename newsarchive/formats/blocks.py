@@ -250,11 +250,12 @@ def first_sentence(text: str) -> str:
 
 
 # Where a clause or an aside starts: punctuation, a relative or subordinating word, or a participle
-# that opens a modifier ("... inclusive originating from ...", "... a model trained by ...").
+# that opens a modifier ("... inclusive originating from ...", "... a model trained by ..."). Other
+# prepositions would also cut compounds ("sand mining on rivers").
 _CLAUSE_BREAK = re.compile(
     r"\s*[;:(—–]|,\s|\s-\s"
     r"|\s(?=(?:which|who|whose|whom|where|while|whereas|because|although|though|unless|until)\s)"
-    r"|\s(?=\w+(?:ing|ed)\s(?:from|by|with|in|at|on|for|into|over|under|through)\s)"
+    r"|\s(?=\w+(?:ing\sfrom|ed\sby)\s)"
 )
 
 
@@ -280,8 +281,9 @@ _ISSUE_TITLE = re.compile(
 
 
 def issue_title(text: str) -> tuple[str, str, str] | None:
-    """"Import AI 226: AlphaFold; ..." -> ("Import AI", "226", "AlphaFold; ..."). A leading Markdown
-    `#` and a note before the colon ("Import AI 220 [FIXED]: ...") are allowed."""
+    """Name, number and title of an issue title line: "Import AI 226: AlphaFold; ..." -> ("Import AI",
+    "226", "AlphaFold; ..."). A leading Markdown `#` and a note before the colon ("Import AI 220
+    [FIXED]: ...") are allowed."""
     match = _ISSUE_TITLE.match(text.strip())
     return (match["name"].strip(), match["number"], match["title"].strip()) if match else None
 
@@ -296,11 +298,11 @@ def dek(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-_GLUED = re.compile(rf"^(?P<title>.+?):\s*{_ELLIPSIS}(?P<dek>.+?){_ELLIPSIS}\s*(?P<body>.*)$", re.S)
+_GLUED = re.compile(rf"^(?P<title>.+?):\s*{_ELLIPSIS}(?P<dek>.+?){_ELLIPSIS}\s*(?P<body>.*)$")
 
 
 def split_glued_headline(text: str) -> tuple[str, str, str] | None:
-    """"Headline:…dek…Body text" run together on one line -> (headline, dek, body)."""
+    """(headline, dek, body) of a "Headline:…dek…Body text" run together on one line."""
     match = _GLUED.match(text.strip())
     if not match or not heading_shaped(match["title"]):
         return None
@@ -327,7 +329,7 @@ def split_sources(text: str) -> tuple[str, tuple[Source, ...]]:
     if not starts:
         return text, ()
     ends = starts[1:] + [len(text)]
-    return text[: starts[0]].rstrip(), tuple(_source(text[a:b]) for a, b in zip(starts, ends))
+    return text[: starts[0]].rstrip(), tuple(_source(text[a:b]) for a, b in zip(starts, ends, strict=True))
 
 
 def _after_sentence(text: str, position: int) -> bool:
@@ -339,7 +341,7 @@ def _source(item: str) -> Source:
     """One "LEAD TITLE (SITE)." item; with no title after the lead, the lead is the title."""
     lead = _SOURCE_LEAD.match(item)
     label = lead.group(0) if lead else ""
-    rest = item[len(label):]
+    rest = item[len(label) :]
     url = _URL.search(rest)
     rest = _URL.sub("", rest).strip().rstrip(".").strip()
     match = _TITLE_AND_SITE.match(rest)

@@ -45,7 +45,8 @@ FOOTER_RULES: tuple[Rule, ...] = (
     ("site footer", re.compile(r"^(?:let[’']s (?:have a )?chat|share (?:this|on)\b|subscribe\b)", re.I)),
 )
 CLOSING_RULES: tuple[Rule, ...] = (
-    ("closing", re.compile(r"^(?:closing remarks|conclusions?|final thoughts|wrap(?:ping)?[- ]up|in closing)$", re.I)),
+    ("closing", re.compile(r"^(?:closing remarks|conclusions?|final thoughts|in closing)$", re.I)),
+    ("closing", re.compile(r"^(?:wrap(?:ping)?[- ]up|summary|takeaways)$", re.I)),
 )
 
 HEADING_WORDS = 16
@@ -98,7 +99,7 @@ class BlogPostFormat:
             stories=tuple(post.stories),
             intro=join_markdown(post.intro),
             outro=join_markdown(post.outro),
-            dropped=tuple(post.dropped),
+            dropped=tuple(sorted(post.dropped, key=lambda block: block.line)),
         )
 
 
@@ -146,7 +147,7 @@ def _by_line(found: list[Block], i: int) -> str:
 
 
 def _levels(found: list[Block], headings: list[int]) -> dict[int, str]:
-    """"story", "section" or "closing" for each heading, deciding from the last one back: a
+    """The level of each heading ("story", "section" or "closing"), from the last one back: a
     heading is a section when the next heading is a story, since sections group stories."""
     levels: dict[int, str] = {}
     after = ""

@@ -85,13 +85,17 @@ class _Body:
 
 
 class ImportAIForm:
+    """The Import AI form's adapter: `sniff` by shape, `parse` into stories, chrome and other issues."""
+
     name = "import-ai"
 
     def sniff(self, text: str, filename: str) -> float:
         """Scored by shape: headline + dek openings first, then a title line, `#` separators and
         "Why this matters" / "Read more" markers; the Import AI name adds a little."""
         lines = numbered_lines(text)
-        heads = sum(1 for i, line in enumerate(lines) if line.text.strip() and _head(lines[i : i + 2], True))
+        heads = sum(
+            1 for i, line in enumerate(lines) if line.text.strip() and _head(lines[i : i + 2], strict=True)
+        )
         if not heads:
             return 0.0
         title_line = _title_line(lines)
@@ -105,7 +109,7 @@ class ImportAIForm:
         lines, dropped = _drop_chrome(numbered_lines(text))
         title_line = _title_line(lines)
         named = issue_title(title_line.text) if title_line else None
-        if title_line and named:
+        if title_line:
             lines = [Line(line.number, "") if line is title_line else line for line in lines]
             dropped.append(DroppedBlock(title_line.number, "title-line", title_line.text.strip()))
         lines, truncated = _cut_truncated_end(lines)
@@ -273,11 +277,16 @@ def _texts(lines: list[Line]) -> list[str]:
 
 def _markdown(texts: list[str]) -> str:
     """Each line is a paragraph here; bulleted lines form lists; subhead leads turn bold."""
-    parts = []
-    for text in texts:
-        item = bullet_item(text)
-        parts.append(f"- {item}" if item else bold_lead(text, max_words=10, questions=True))
-    return join_markdown(parts)
+    return join_markdown([_paragraph(text) for text in texts])
+
+
+def _paragraph(text: str) -> str:
+    item = bullet_item(text)
+    if item:
+        return f"- {item}"
+    if text.endswith(":") and _is_headline(text):  # a lead-in line alone ("Putin's four ideas:")
+        return f"**{text}**"
+    return bold_lead(text, max_words=10, questions=True)
 
 
 def _older_issues(dropped: list[DroppedBlock]) -> tuple[IssueRef, ...]:

@@ -3,8 +3,9 @@
 The front matter gives the issue's metadata (`title` as "<Newsletter> <number>: <title>", `date`,
 `link`, `author`); its `excerpt` repeats the body and is not read. The body, its HTML entities
 decoded, goes to whichever body form fits it best (the Import AI story splitter for Import AI's
-web copies, the generic splitter otherwise), so no form's story logic is copied here. Body forms
-are handed in by the format registry, which keeps this module free of other adapters.
+web copies), so no form's story logic is copied here. Body forms are handed in by the format
+registry, which keeps this module free of other adapters. A post whose body no body form claims is
+left to the other adapters (the generic one reads front matter too).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class JekyllPost:
             return 0.0
         body_text = _body_text(body, start)
         best = max(form.sniff(body_text, filename) for form in self.body_forms)
-        return min(best + _FRONT_MATTER_BONUS, 1.0)
+        return min(best + _FRONT_MATTER_BONUS, 1.0) if best > 0 else 0.0
 
     def parse(self, text: str, filename: str) -> ParsedIssue:
         meta, body, start = split_front_matter(text)

@@ -5,9 +5,10 @@ An issue may open with a letter ("Dear friends," … sign-off), which is a story
 salutation. A story is a short headline line, a one-line deck (the story's `dek`) and paragraphs
 led by short phrases ("What's new:", "Why it matters:"), kept as bold leads; "- " lines stay a
 list. A lone short line above a headline ("News") is a section label; a sponsor's message
-("A MESSAGE FROM …" and its paragraph) is dropped. The newsletter is named "The Batch" only when
-its signs are there (the letter and its sign-off, "We're thinking:" leads, the DeepLearning.AI
-sponsor); the same form without them gets newsletter "" and the build names it from its folder.
+("A MESSAGE FROM …" and its paragraph) is dropped. The letter, "We're thinking:" leads and a
+sponsor block are the form, which look-alikes share; the newsletter is named "The Batch" only when
+the issuer's own signs are there (a letter signed by Andrew, the DeepLearning.AI sponsor, its own
+name), else it is "" and the build names it from its folder.
 """
 
 from __future__ import annotations
