@@ -5,15 +5,19 @@ config, calls a stage or the pipeline, prints what happened and picks the exit c
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import ingest, pipeline
+from . import annotate, ingest, load, pipeline
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostics
+from .enrich import title_of
 from .formats import parse_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -38,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """`build.py` and `build.py --strict` mean `build.py build …`."""
-    commands = {"build", "ingest", "parse"}
+    commands = {"build", "ingest", "parse", "annotate"}
     if argv[:1] and (argv[0] in commands or argv[0] in {"-h", "--help"}):
         return argv
     return ["build", *argv]
@@ -57,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     parse_parser = _command(commands, "parse", _run_parse, "show how newsletter files are understood")
     parse_parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
     parse_parser.add_argument("--json", action="store_true", help="print one JSON list of issues")
+    annotate_parser = _command(commands, "annotate", _run_annotate,
+                               "create an editor's note for a story and print its path", content=True)
+    annotate_parser.add_argument("target", metavar="STORY_ID",
+                                 help="a story id (or an issue id, a newsletter slug, tags/<tag>)")
     return parser
 
 
@@ -138,6 +146,23 @@ def _run_parse(args: argparse.Namespace) -> int:
     issues = [_issue_summary(path, plan) for path, plan in plans if plan]
     print(json.dumps(issues, ensure_ascii=False, indent=2) if args.json else _human(issues))
     return EXIT_PROBLEMS if diagnostics.errors else EXIT_OK
+
+
+def _run_annotate(args: argparse.Namespace) -> int:
+    config = _config(args)
+    pipeline.check_setup(config)
+    diagnostics = Diagnostics()
+    ingest.ingest(config, diagnostics)
+    archive = load.load(config, diagnostics)
+    if title_of(archive, args.target) is None and not args.target.startswith("tags/"):
+        raise UsageError(f"no story, issue or newsletter with the id {args.target!r} "
+                         "(`build.py parse FILE --json` shows the ids)")
+    path, created = annotate.create_note(config.content_dir, args.target, dt.date.today())
+    print(path if created else f"{path} (already there; left as it is)")
+    editor = os.environ.get("EDITOR")
+    if editor and sys.stdin.isatty():
+        subprocess.run([*editor.split(), str(path)], check=False)
+    return EXIT_OK
 
 
 def _issue_summary(path: Path, plan: ingest.IssuePlan) -> dict:
