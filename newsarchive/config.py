@@ -8,6 +8,7 @@ close; every problem in the file is reported at once. Paths are relative to the 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import tomllib
 import types
@@ -67,6 +68,8 @@ class Config:
     newsletters: dict[str, NewsletterSection] = field(default_factory=dict)
     tags: TagsSection = field(default_factory=TagsSection)
     taxonomy: dict[str, TaxonomyEntry] = field(default_factory=dict)
+    # Dates for newsletter files that give none: path under content/newsletters/ -> date.
+    issue_dates: dict[str, dt.date] = field(default_factory=dict)
     root: Path = Path(".")  # folder of the config file; not a TOML key
 
     @property
@@ -104,7 +107,8 @@ def load_config(path: Path) -> Config:
     return dataclasses.replace(values, root=path.resolve().parent)
 
 
-_TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
+_TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
+               dt.date: "a date (1970-01-31)"}
 
 
 def _convert(kind: object, value: object, where: str, problems: list[str], skip=frozenset()):

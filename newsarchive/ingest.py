@@ -63,7 +63,7 @@ def plan(parsed: ParsedIssue, path: Path, config: Config) -> IssuePlan:
     """Name a parsed issue: its newsletter (from the text, else its folder), key, date, story ids."""
     folder = _newsletter_folder(path, config.content_dir)
     slug, name = resolve_newsletter(parsed.newsletter, folder, config)
-    date = parsed.date or _date_in_name(path.stem)
+    date = parsed.date or config.issue_dates.get(_in_newsletters(path, config)) or _date_in_name(path.stem)
     key = issue_key(parsed.number, date.isoformat() if date else None, path.stem)
     slugs = story_slugs([s.title for s in parsed.stories])
     return IssuePlan(
@@ -93,11 +93,23 @@ def resolve_newsletter(name: str, folder: str | None, config: Config) -> tuple[s
 
 
 def _newsletter_folder(path: Path, content_dir: Path) -> str | None:
+    """The sub-folder of content/newsletters/ the file sits in, as a slug."""
+    parts = _under_newsletters(path, content_dir)
+    return slugify(parts[0]) if parts and len(parts) > 1 else None
+
+
+def _in_newsletters(path: Path, config: Config) -> str:
+    """The file's path under content/newsletters/ ("the-batch/2021-03-24.txt"), the key of
+    [issue_dates] in the config."""
+    parts = _under_newsletters(path, config.content_dir)
+    return "/".join(parts) if parts else path.name
+
+
+def _under_newsletters(path: Path, content_dir: Path) -> tuple[str, ...] | None:
     try:
-        parts = path.resolve().relative_to((content_dir / "newsletters").resolve()).parts
+        return path.resolve().relative_to((content_dir / "newsletters").resolve()).parts
     except ValueError:
         return None
-    return slugify(parts[0]) if len(parts) > 1 else None
 
 
 def _relative(path: Path, content_dir: Path) -> str:

@@ -3,7 +3,8 @@ merged and normalised (case, plurals, hyphens, aliases) to one slug each.
 
 Taxonomy phrases: a phrase with a capital letter matches case-sensitively ("AI2"), an all-lower-case
 one in any case. A story gets a taxonomy tag when the phrase scores 2: a hit in the title counts 2;
-in the body, a distinctive phrase (a name, or several words) counts 2 and a plain word 1.
+in the body, a distinctive phrase (several words, a CamelCase name, an acronym) counts 2 and a plain
+word or simple name 1.
 
 Automatic tags are the organisations, models and datasets stories name: CamelCase words
 ("DeepMind"), acronyms ("CPM", "GPT-3"), names with a number ("ResNet-50"), runs of capitalised
@@ -31,7 +32,9 @@ _NOT_ENTITIES = frozenset(
     "These Those There Their They We Our You Your He She His Her Its In On At Of For And But Or So If "
     "As By To From With Why What When Where Who How Read More Also Some Many Most Plus Here Now Then "
     "Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January "
-    "February March April May June July August September October November December".split()
+    "February March April May June July August September October November December University "
+    "Institute Lab Labs Laboratory Research Department School College Center Centre Group Team "
+    "Company Foundation Council Committee Agency Ministry Office Commission Project".split()
 )
 _ENTITY_PATTERNS = (
     r"\b[A-Z]?[a-z]+[A-Z][A-Za-z]*\b",  # CamelCase: DeepMind, AlphaFold, iPhone
@@ -101,7 +104,9 @@ def _alternation(phrases: list[str], flags: int) -> re.Pattern | None:
 
 
 def _distinctive(phrase: str) -> bool:
-    return phrase != phrase.lower() or " " in phrase or "-" in phrase
+    """Several words, a CamelCase name, an acronym or a number: one mention is enough. A plain
+    word or a simple name ("chips", "Facebook") has to come up twice."""
+    return bool(re.search(r"[\s-]|.[A-Z]|\d", phrase))
 
 
 def taxonomy_tags(matcher: PhraseMatcher, title: str, body: str) -> set[str]:
