@@ -3,7 +3,9 @@
 Newsletter text is untrusted: it was pasted from e-mails and web pages. Python-Markdown turns it
 into HTML (raw HTML passes through, as Markdown allows), then nh3 keeps only an allowlist of the
 tags and attributes a story needs, so scripts, styles, frames, event handlers, inline styles and
-javascript: URLs never reach a page. Also here: plain-text excerpts and the Pygments stylesheet.
+javascript: URLs never reach a page. Links into the archive, written `[label](archive:ID)`, pass the
+sanitiser and are then pointed at the page for ID, or unlinked when there is none. Also here:
+plain-text excerpts and the Pygments stylesheet.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
 import markdown
 import nh3
@@ -50,7 +53,19 @@ ALLOWED_CLASSES = {
     "a": {"footnote-ref", "footnote-backref"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+ARCHIVE_SCHEME = "archive"
 _FOOTNOTE_ID = re.compile(r"fn(ref)?:[\w-]+")
+_ARCHIVE_URL = re.compile(rf"\s*{ARCHIVE_SCHEME}:", re.IGNORECASE)
+# A sanitised <a> whose href names an archive id. nh3 writes every attribute as name="value" with
+# quotes and angle brackets escaped, and never nests <a>, so this cannot cut a tag or a link short.
+_ATTRIBUTES = r'(?:\s+[\w-]+="[^"]*")*'
+_ARCHIVE_ANCHOR = re.compile(
+    rf'<a(?P<before>{_ATTRIBUTES}?)\s+href="{_ARCHIVE_URL.pattern}(?P<id>[^"]*)"(?P<after>{_ATTRIBUTES})>'
+    r"(?P<label>.*?)</a>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+ArchiveLink = Callable[[str], str | None]  # archive id -> URL relative to the page, None if unknown
 
 
 class _DemoteHeadings(Treeprocessor):
@@ -63,9 +78,12 @@ class _DemoteHeadings(Treeprocessor):
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
-    """nh3 attribute filter: ids only as footnote anchors, so text cannot clobber the page's ids."""
+    """nh3 attribute filter: ids only as footnote anchors, so text cannot clobber the page's ids;
+    archive: URLs only as link targets (an image cannot show a page)."""
     if name == "id":
         return value if _FOOTNOTE_ID.fullmatch(value) else None
+    if name == "src" and _ARCHIVE_URL.match(value):
+        return None
     return value
 
 
@@ -87,15 +105,28 @@ class MarkdownRenderer:
             attributes=ATTRIBUTES,
             allowed_classes=ALLOWED_CLASSES,
             attribute_filter=_keep_attribute,
-            url_schemes=set(URL_SCHEMES),
+            url_schemes={*URL_SCHEMES, ARCHIVE_SCHEME},
             url_relative=_keep_relative_url,
             link_rel="noopener",
         )
 
-    def html(self, text: str) -> str:
-        """Markdown -> sanitised HTML fragment."""
+    def html(self, text: str, link: ArchiveLink | None = None) -> str:
+        """Markdown -> sanitised HTML fragment; each `archive:ID` link goes to `link(ID)`, and
+        keeps only its text when that is None (or no `link` is given)."""
         self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
-        return self._cleaner.clean(self._md.convert(text))
+        return resolve_archive_links(self._cleaner.clean(self._md.convert(text)), link)
+
+
+def resolve_archive_links(fragment: str, link: ArchiveLink | None) -> str:
+    """Point the archive: links of sanitised HTML at `link(ID)`, or unwrap them to their text."""
+
+    def replace(match: re.Match) -> str:
+        url = link(html.unescape(match["id"]).strip()) if link else None
+        if url is None:
+            return match["label"]
+        return f'<a{match["before"]} href="{html.escape(url)}"{match["after"]}>{match["label"]}</a>'
+
+    return _ARCHIVE_ANCHOR.sub(replace, fragment)
 
 
 def plain_text(fragment: str) -> str:

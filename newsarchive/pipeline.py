@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, enrich, ingest, load, render, write
+from . import check, enrich, feeds, ingest, load, render, write
 from .config import Config
 from .diagnostics import Diagnostics, Problem
 
@@ -63,6 +63,7 @@ def build(config: Config) -> BuildResult:
         archive = enrich.enrich(archive, config, diagnostics)
     with _timed(result, "render"):
         pages = _render(archive, config)
+        pages += feeds.output_pages(archive, config, [page.path for page in pages])
     with _timed(result, "write"):
         result.pages = write.write_site(pages, config.output_dir)
     with _timed(result, "check"):

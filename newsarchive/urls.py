@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import posixpath
 
-RESERVED = frozenset({"tags", "static", "search", "archive", "annotated", "404.html", "index.html"})
+RESERVED = frozenset(
+    {"tags", "static", "search", "archive", "annotated", "notes-report", "404.html", "index.html"}
+)
 
 
 def newsletter_dir(slug: str) -> str:
@@ -37,6 +39,8 @@ def tag_path(tag: str) -> str:
 
 HOME = "index.html"
 TAGS = "tags/index.html"
+ANNOTATED = "annotated/index.html"  # every story with an editor's note
+NOTES_REPORT = "notes-report/index.html"  # notes whose story, issue or tag is gone
 
 
 def relative(from_page: str, to_path: str, offline: bool = False) -> str:
@@ -50,3 +54,9 @@ def relative(from_page: str, to_path: str, offline: bool = False) -> str:
     if not offline and (link == "index.html" or link.endswith("/index.html")):
         link = link[: -len("index.html")] or "./"
     return link + hash_mark + fragment
+
+
+def absolute(base_url: str, to_path: str) -> str:
+    """The full URL of an output path: ("https://x.io/archive", "a/index.html") -> "https://x.io/archive/a/"."""
+    link = relative(HOME, to_path)
+    return base_url.rstrip("/") + "/" + ("" if link == "./" else link)
