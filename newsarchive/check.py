@@ -1,12 +1,17 @@
-"""Check stage: every internal link, image and stylesheet of the built site points at a file.
+"""Check stage: every internal link, anchor, image and stylesheet of the built site resolves.
 
-Reads the output folder as a browser would: each href/src of each HTML page is resolved against
-the page; links to folders mean their index.html; external and mailto links are not followed.
+Reads the output folder as a browser would: each href/src of each HTML page (and each link of the
+feeds and the sitemap) is resolved against its page; a link to a folder means its index.html; a
+#fragment must name an id on the target page. External links are not followed, except those under
+the site's own base URL, which must name a file of the site. In offline mode a link must name a
+file, not a folder, because file:// shows no index.html for a folder.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,45 +19,117 @@ from urllib.parse import unquote, urlsplit
 from .diagnostics import Problem
 
 _LINK_ATTRIBUTES = {"href", "src"}
+_XML_LINK = re.compile(r"<link\b[^>]*\bhref=\"([^\"]+)\"|<loc>([^<]+)</loc>")
 
 
-class _LinkCollector(HTMLParser):
+class _PageReader(HTMLParser):
+    """The links (with their line) and the ids of one HTML page."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[int, str]] = []
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if name in _LINK_ATTRIBUTES and value is not None:
+            if value is None:
+                continue
+            if name in _LINK_ATTRIBUTES:
                 self.links.append((self.getpos()[0], value))
+            elif name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value)
 
 
 def page_links(html: str) -> list[tuple[int, str]]:
     """(line, URL) of every href and src in a page."""
-    collector = _LinkCollector()
-    collector.feed(html)
-    return collector.links
+    reader = _PageReader()
+    reader.feed(html)
+    return reader.links
 
 
-def check_site(output_dir: Path) -> list[Problem]:
-    """One Problem per broken internal link, naming the page, its line and the target."""
+@dataclass(frozen=True)
+class CheckOptions:
+    offline: bool = False
+    base_url: str = ""
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem]
+    pages: int
+    links: int
+
+
+def check_site(output_dir: Path, options: CheckOptions = CheckOptions()) -> list[Problem]:
+    return check_report(output_dir, options).problems
+
+
+def check_report(output_dir: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
+    """One Problem per broken link, naming the page, its line and the target."""
     files = {p.relative_to(output_dir).as_posix() for p in output_dir.rglob("*") if p.is_file()}
-    problems = []
-    for page in sorted(f for f in files if f.endswith(".html")):
-        html = (output_dir / page).read_text(encoding="utf-8")
-        for line, url in page_links(html):
-            message = _link_problem(page, url, files)
+    pages = {f: _read(output_dir / f) for f in sorted(files) if f.endswith(".html")}
+    problems, links = [], 0
+    for page, reader in pages.items():
+        for line, url in reader.links:
+            links += 1
+            message = _link_problem(page, url, files, pages, options)
             if message:
                 problems.append(Problem(page, line, "check", "error", message))
-    return problems
+    for feed in sorted(f for f in files if f.endswith(".xml")):
+        for line, url in _xml_links(output_dir / feed):
+            links += 1
+            message = _link_problem(feed, url, files, pages, CheckOptions(base_url=options.base_url))
+            if message:
+                problems.append(Problem(feed, line, "check", "error", message))
+    return CheckReport(sorted(problems), len(pages), links)
 
 
-def _link_problem(page: str, url: str, files: set[str]) -> str | None:
+def _read(path: Path) -> _PageReader:
+    reader = _PageReader()
+    reader.feed(path.read_text(encoding="utf-8"))
+    return reader
+
+
+def _xml_links(path: Path) -> list[tuple[int, str]]:
+    text = path.read_text(encoding="utf-8")
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1) or m.group(2)) for m in _XML_LINK.finditer(text)]
+
+
+def _link_problem(page: str, url: str, files: set[str], pages: dict[str, _PageReader],
+                  options: CheckOptions) -> str | None:
     parts = urlsplit(url)
-    if parts.path.startswith("/") and not (parts.scheme or parts.netloc):
+    if _under_base(url, options.base_url):
+        target = _site_file(url[len(options.base_url.rstrip("/")):].lstrip("/"))
+    elif parts.scheme or parts.netloc:
+        return None
+    elif parts.path.startswith("/"):
         return f"root-relative link {url} (breaks when the site is not at the domain root)"
-    target = resolve(page, url)
-    return f"broken link to {url}" if target is not None and target not in files else None
+    else:
+        target = resolve(page, url)
+    if target is None:
+        return _anchor_problem(page, parts.fragment, pages) if parts.fragment else None
+    if target not in files:
+        return f"broken link to {url}"
+    if options.offline and target.endswith("index.html") and not parts.path.endswith("index.html"):
+        return f"link to a folder {url} (offline reading needs the file: …/index.html)"
+    return _anchor_problem(target, parts.fragment, pages) if parts.fragment else None
+
+
+def _under_base(url: str, base_url: str) -> bool:
+    return bool(base_url) and (url + "/").startswith(base_url.rstrip("/") + "/")
+
+
+def _site_file(path: str) -> str:
+    """A path below the site root as the file it names: "a/" and "" mean their index.html."""
+    path = unquote(urlsplit(path).path)
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+def _anchor_problem(target: str, fragment: str, pages: dict[str, _PageReader]) -> str | None:
+    reader = pages.get(target)
+    if reader is None or unquote(fragment) in reader.ids:
+        return None
+    return f"no element with id {fragment!r} on {target}"
 
 
 def resolve(page: str, url: str) -> str | None:
@@ -61,6 +138,4 @@ def resolve(page: str, url: str) -> str | None:
     if parts.scheme or parts.netloc or not parts.path:
         return None
     path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
-    if parts.path.endswith("/") or path == ".":
-        path = posixpath.join(path, "index.html")
-    return path.removeprefix("./")
+    return _site_file("" if path == "." else path + ("/" if parts.path.endswith("/") else ""))

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import annotate, ingest, load, pipeline
+from . import annotate, check, ingest, load, pipeline
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostics
 from .enrich import title_of
@@ -38,11 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug, not bad input: say so in one line unless asked for more
+        if os.environ.get("NEWSARCHIVE_DEBUG"):
+            raise
+        print(f"internal error: {type(error).__name__}: {error} "
+              "(set NEWSARCHIVE_DEBUG=1 to see where)", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """`build.py` and `build.py --strict` mean `build.py build …`."""
-    commands = {"build", "ingest", "parse", "annotate"}
+    commands = {"build", "ingest", "parse", "annotate", "check"}
     if argv[:1] and (argv[0] in commands or argv[0] in {"-h", "--help"}):
         return argv
     return ["build", *argv]
@@ -61,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     parse_parser = _command(commands, "parse", _run_parse, "show how newsletter files are understood")
     parse_parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
     parse_parser.add_argument("--json", action="store_true", help="print one JSON list of issues")
+    check_parser = _command(commands, "check", _run_check,
+                            "check every internal link, anchor and asset of the built site")
+    check_parser.add_argument("--out", type=Path, metavar="DIR", help="the built site (default: site/)")
+    check_parser.add_argument("--offline", action="store_true", help="links must name files")
+    check_parser.add_argument("--base-url", metavar="URL", help="absolute links under URL are internal")
     annotate_parser = _command(commands, "annotate", _run_annotate,
                                "create an editor's note for a story and print its path", content=True)
     annotate_parser.add_argument("target", metavar="STORY_ID",
@@ -146,6 +157,18 @@ def _run_parse(args: argparse.Namespace) -> int:
     issues = [_issue_summary(path, plan) for path, plan in plans if plan]
     print(json.dumps(issues, ensure_ascii=False, indent=2) if args.json else _human(issues))
     return EXIT_PROBLEMS if diagnostics.errors else EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not config.output_dir.is_dir():
+        raise UsageError(f"no built site at {config.output_dir} (run `build.py build` first)")
+    report = check.check_report(config.output_dir, pipeline.check_options(config))
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(f"Checked {report.pages} pages and {report.links} links in {config.output_dir}: "
+          f"{len(report.problems)} problems")
+    return EXIT_PROBLEMS if report.problems else EXIT_OK
 
 
 def _run_annotate(args: argparse.Namespace) -> int:

@@ -50,6 +50,10 @@ def check_setup(config: Config) -> None:
         raise SetupError(f"no theme templates: {config.theme_dir / 'templates'} does not exist")
 
 
+def check_options(config: Config) -> check.CheckOptions:
+    return check.CheckOptions(offline=config.build.offline, base_url=config.site.base_url)
+
+
 def build(config: Config) -> BuildResult:
     """Run every stage; the output folder is replaced only when rendering succeeded."""
     check_setup(config)
@@ -67,7 +71,7 @@ def build(config: Config) -> BuildResult:
     with _timed(result, "write"):
         result.pages = write.write_site(pages, config.output_dir)
     with _timed(result, "check"):
-        diagnostics.problems += check.check_site(config.output_dir)
+        diagnostics.problems += check.check_site(config.output_dir, check_options(config))
     result.stories = len(archive.stories)
     return result
 

@@ -2,15 +2,19 @@
 
 Every template receives `site` (the [site] config), `page_path` (its own output path), `url(path)`
 (a link to another output path, relative to this page), `static(name)` (a link to static/<name>),
-the archive-wide globals set in `_environment`, and the objects of its page. Output is a pure
-function of the archive, the config and the theme: sorted iteration, no clock.
+the archive-wide globals set in `_environment`, and the objects of its page. Markdown (story
+bodies, issue intros and outros, editors' notes) is converted once, for the one page that shows
+it, so its `archive:ID` links are relative to that page. Output is a pure function of the archive,
+the config and the theme: sorted iteration, no clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -19,31 +23,74 @@ from markupsafe import Markup
 
 from newsarchive import markup, urls
 from newsarchive.config import Config
-from newsarchive.model import Archive, Issue, Page, Story, issue_order
+from newsarchive.ids import slugify
+from newsarchive.model import Archive, Issue, Note, Page, Story, issue_order
 
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
 HOME_TAGS = 24  # most-used tags on the home page
 LEAD_WORDS = 40
+TAG_SIZES = 5  # steps of the tag cloud: classes tag--s1 (least used) .. tag--s5 (most used)
+RATING_SCALE = 5  # a note's rating is out of this many stars
 MONTHS = tuple(
     "January February March April May June July August September October November December".split()
 )
 
 
 @dataclass(frozen=True)
-class StoryText:
-    """A story body converted once, and the excerpts the listing pages show."""
+class Text:
+    """Markdown converted once, for the page that shows it, and the excerpts listing pages show."""
 
     html: Markup
     lead: str  # first words, for the issue page
-    sentence: str  # first sentence, for tag pages
+    sentence: str  # first sentence, for tag pages and the annotated page
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A page of the archive named by an id, as a link to it shows it."""
+
+    id: str
+    path: str  # output path
+    title: str
+    context: str  # what it is and where it comes from: "Import AI · #226 · 7 December 2020"
+
+
+@dataclass(frozen=True)
+class TagSize:
+    """One tag of the tag cloud."""
+
+    slug: str
+    name: str
+    count: int
+    size: int  # 1 .. TAG_SIZES, by how many stories the tag marks
+
+
+@dataclass(frozen=True)
+class Month:
+    """Stories of one month on a tag page's timeline."""
+
+    label: str  # "March 2026", or "Undated"
+    anchor: str  # "2026-03", or "undated"
+    stories: list[Story]
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A note whose target is not in the archive, as the notes report explains it."""
+
+    note: Note
+    sentence: str
+    suggestion: str  # the archive id closest to the note's target, "" when none is close
 
 
 def render(archive: Archive, config: Config) -> list[Page]:
     """Every page of the site, sorted by path (static_pages gives the assets)."""
     renderer = markup.MarkdownRenderer()
-    env = _environment(config, archive, _story_texts(archive, renderer))
+    env = _environment(config, archive, _story_texts(archive, renderer, config),
+                       _note_texts(archive, renderer, config))
     pages = [
         *_site_pages(env, archive, config),
+        _report_page(env, archive, config, renderer),
         *_story_pages(env, archive, config),
         *_issue_pages(env, archive, config, renderer),
         *_newsletter_pages(env, archive, config),
@@ -61,7 +108,53 @@ def static_pages(config: Config) -> list[Page]:
     return [*pages, Page("static/pygments.css", css)]
 
 
+# ---- ids -------------------------------------------------------------------------------------
+
+
+def ref_of(archive: Archive, target: str) -> Ref | None:
+    """The page of a story, issue, newsletter or tag ("tags/<slug>") id; None when there is none.
+
+    The one place an archive id becomes an output path: archive: links, notes' "see also",
+    backlinks and related stories all go through it.
+    """
+    if target in archive.story_by_id:
+        return _story_ref(archive, archive.story_by_id[target])
+    if target in archive.issue_by_id:
+        issue = archive.issue_by_id[target]
+        context = f"{archive.newsletter_by_slug[issue.newsletter].name} · {date_label(issue.date)}"
+        return Ref(target, urls.issue_path(target), issue.title or target, context)
+    if target in archive.newsletter_by_slug:
+        return Ref(target, urls.newsletter_path(target), archive.newsletter_by_slug[target].name, "Newsletter")
+    tag = target.removeprefix("tags/")
+    if target.startswith("tags/") and tag in archive.tags:
+        return Ref(target, urls.tag_path(tag), tag_name(archive, tag), "Tag")
+    return None
+
+
+def _story_ref(archive: Archive, story: Story) -> Ref:
+    issue = archive.issue_by_id[story.issue]
+    parts = [archive.newsletter_by_slug[story.newsletter].name, f"#{issue.number}" if issue.number else "",
+             date_label(story.date)]
+    return Ref(story.id, urls.story_path(story.id), story.title, " · ".join(p for p in parts if p))
+
+
+def refs(archive: Archive, ids: Iterable[str]) -> list[Ref]:
+    """The pages of those ids the archive has, in the given order."""
+    found = (ref_of(archive, target) for target in ids)
+    return [ref for ref in found if ref]
+
+
+def tag_name(archive: Archive, tag: str) -> str:
+    """A tag's display name ("AlphaFold"), its slug when enrich named none."""
+    return archive.tag_names.get(tag, tag)
+
+
 # ---- order -----------------------------------------------------------------------------------
+
+
+def newest_first(date: dt.date | None) -> tuple[bool, int]:
+    """Sort key part for dates: newest first, missing dates last."""
+    return date is None, -date.toordinal() if date else 0
 
 
 def story_order(archive: Archive) -> Callable[[Story], tuple]:
@@ -75,10 +168,35 @@ def tag_counts(archive: Archive) -> list[tuple[str, int]]:
     return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
 
 
+def tag_cloud(archive: Archive) -> list[TagSize]:
+    """Every tag, sorted by display name, sized 1..TAG_SIZES on a log scale of its story count
+    (so a few very common tags do not shrink all the others to one size)."""
+    counts = {tag: max(len(ids), 1) for tag, ids in archive.tags.items()}
+    if not counts:
+        return []
+    low, high = math.log(min(counts.values())), math.log(max(counts.values()))
+    scale = (TAG_SIZES - 1) / (high - low) if high > low else 0.0
+    cloud = [TagSize(tag, tag_name(archive, tag), count, 1 + round((math.log(count) - low) * scale))
+             for tag, count in counts.items()]
+    return sorted(cloud, key=lambda t: (t.name.casefold(), t.slug))
+
+
 def by_year(issues: list[Issue]) -> list[tuple[str, list[Issue]]]:
     """Issues (already in issue_order) grouped under "2020", "2019", ..., then "Undated"."""
     groups = itertools.groupby(issues, key=lambda i: str(i.date.year) if i.date else "Undated")
     return [(year, list(group)) for year, group in groups]
+
+
+def by_month(archive: Archive, stories: Iterable[Story]) -> list[Month]:
+    """Stories grouped by month, newest month first, undated last; within a month newest first."""
+    order = story_order(archive)
+    ordered = sorted(stories, key=lambda s: (newest_first(s.date), order(s)))
+    groups = itertools.groupby(ordered, key=lambda s: (s.date.year, s.date.month) if s.date else None)
+    return [
+        Month(f"{MONTHS[month[1] - 1]} {month[0]}", f"{month[0]}-{month[1]:02d}", list(group))
+        if month else Month("Undated", "undated", list(group))
+        for month, group in groups
+    ]
 
 
 def neighbours(archive: Archive, story: Story) -> tuple[Story | None, Story | None]:
@@ -90,7 +208,25 @@ def neighbours(archive: Archive, story: Story) -> tuple[Story | None, Story | No
     return previous, following
 
 
-# ---- templates -------------------------------------------------------------------------------
+def annotated_stories(archive: Archive) -> list[Note]:
+    """The notes on stories, newest note first, undated notes last, then by story id."""
+    notes = [note for target, note in archive.notes.items() if target in archive.story_by_id]
+    return sorted(notes, key=lambda n: (newest_first(n.date), n.target))
+
+
+def orphans(archive: Archive, renderer: markup.MarkdownRenderer) -> list[Orphan]:
+    """The notes whose target is gone, each with the closest id the archive does have."""
+    known = sorted({*archive.story_by_id, *archive.issue_by_id, *archive.newsletter_by_slug,
+                    *(f"tags/{tag}" for tag in archive.tags)})
+    found = []
+    for note in sorted(archive.orphan_notes, key=lambda n: (n.path, n.target)):
+        close = difflib.get_close_matches(note.target, known, n=1)
+        sentence = markup.first_sentence(markup.plain_text(renderer.html(note.body)))
+        found.append(Orphan(note, sentence, close[0] if close else ""))
+    return found
+
+
+# ---- text ------------------------------------------------------------------------------------
 
 
 def date_label(date: dt.date | None) -> str:
@@ -98,19 +234,50 @@ def date_label(date: dt.date | None) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}" if date else "date unknown"
 
 
-def _story_texts(archive: Archive, renderer: markup.MarkdownRenderer) -> dict[str, StoryText]:
-    """Each body converted once, however many pages show it."""
+def stars(rating: int) -> str:
+    """A rating as filled and empty stars out of RATING_SCALE: 4 -> "★★★★☆"."""
+    filled = min(max(rating, 0), RATING_SCALE)
+    return "★" * filled + "☆" * (RATING_SCALE - filled)
+
+
+def _text(renderer: markup.MarkdownRenderer, text: str, link: markup.ArchiveLink | None) -> Text:
+    html = renderer.html(text, link)
+    plain = markup.plain_text(html)
+    return Text(Markup(html), markup.first_words(plain, LEAD_WORDS), markup.first_sentence(plain))
+
+
+def _story_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:
+    """Each body converted once, for its story page; the listing pages use only its excerpts."""
+    return {story.id: _text(renderer, story.body, _archive_link(archive, urls.story_path(story.id), config))
+            for story in archive.stories}
+
+
+def _note_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:
+    """Each note converted for the page of what it annotates (where the note is shown)."""
     texts = {}
-    for story in archive.stories:
-        html = renderer.html(story.body)
-        plain = markup.plain_text(html)
-        texts[story.id] = StoryText(
-            Markup(html), markup.first_words(plain, LEAD_WORDS), markup.first_sentence(plain)
-        )
+    for target, note in sorted(archive.notes.items()):
+        page = ref_of(archive, target)
+        if page:
+            texts[target] = _text(renderer, note.body, _archive_link(archive, page.path, config))
     return texts
 
 
-def _environment(config: Config, archive: Archive, texts: dict[str, StoryText]) -> jinja2.Environment:
+def _archive_link(archive: Archive, page: str, config: Config) -> markup.ArchiveLink:
+    """archive:ID -> the link from `page` to ID's page, or None when the archive has no ID."""
+    link = _linker(page, config)
+
+    def archive_link(target: str) -> str | None:
+        ref = ref_of(archive, target)
+        return link(ref.path) if ref else None
+
+    return archive_link
+
+
+# ---- templates -------------------------------------------------------------------------------
+
+
+def _environment(config: Config, archive: Archive, texts: dict[str, Text],
+                 note_texts: dict[str, Text]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(config.theme_dir / "templates"),
         autoescape=True,
@@ -119,16 +286,23 @@ def _environment(config: Config, archive: Archive, texts: dict[str, StoryText]) 
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(date_label=date_label, safe_url=markup.safe_url)
+    env.filters.update(date_label=date_label, safe_url=markup.safe_url, slugify=slugify, stars=stars)
     env.globals.update(
         archive=archive,
         texts=texts,
+        note_texts=note_texts,
+        ref=lambda target: ref_of(archive, target),
+        refs=lambda ids: refs(archive, ids),
+        tag_name=lambda tag: tag_name(archive, tag),
+        RATING_SCALE=RATING_SCALE,
         story_path=urls.story_path,
         issue_path=urls.issue_path,
         newsletter_path=urls.newsletter_path,
         tag_path=urls.tag_path,
         HOME=urls.HOME,
         TAGS=urls.TAGS,
+        ANNOTATED=urls.ANNOTATED,
+        NOTES_REPORT=urls.NOTES_REPORT,
     )
     return env
 
@@ -170,8 +344,16 @@ def _site_pages(env: jinja2.Environment, archive: Archive, config: Config) -> It
         newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
         top_tags=tag_counts(archive)[:HOME_TAGS],
     )
-    yield _page(env, "tags.html", urls.TAGS, config, tags=sorted(tag_counts(archive)))
+    yield _page(env, "tags.html", urls.TAGS, config, tags=tag_cloud(archive))
+    yield _page(env, "annotated.html", urls.ANNOTATED, config, notes=annotated_stories(archive))
     yield _page(env, "404.html", "404.html", config)
+
+
+def _report_page(
+    env: jinja2.Environment, archive: Archive, config: Config, renderer: markup.MarkdownRenderer
+) -> Page:
+    """Always written, empty or not, so the footer's link to it never breaks."""
+    return _page(env, "notes_report.html", urls.NOTES_REPORT, config, orphans=orphans(archive, renderer))
 
 
 def _story_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
@@ -188,6 +370,8 @@ def _story_pages(env: jinja2.Environment, archive: Archive, config: Config) -> I
             newsletter=archive.newsletter_by_slug[story.newsletter],
             previous=previous,
             next=following,
+            related=[(ref, r.reason) for r in archive.related.get(story.id, ())
+                     if (ref := ref_of(archive, r.story))],
         )
 
 
@@ -195,14 +379,17 @@ def _issue_pages(
     env: jinja2.Environment, archive: Archive, config: Config, renderer: markup.MarkdownRenderer
 ) -> Iterator[Page]:
     for issue in archive.issues:
+        path = urls.issue_path(issue.id)
+        link = _archive_link(archive, path, config)
         yield _page(
             env,
             "issue.html",
-            urls.issue_path(issue.id),
+            path,
             config,
             issue=issue,
             newsletter=archive.newsletter_by_slug[issue.newsletter],
-            intro=Markup(renderer.html(issue.intro)),
+            intro=Markup(renderer.html(issue.intro, link)),
+            outro=Markup(renderer.html(issue.outro, link)),
             stories=archive.stories_by_issue.get(issue.id, ()),
         )
 
@@ -222,7 +409,7 @@ def _newsletter_pages(env: jinja2.Environment, archive: Archive, config: Config)
 
 
 def _tag_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
-    order = story_order(archive)
     for tag, ids in sorted(archive.tags.items()):
-        stories = sorted((archive.story_by_id[i] for i in ids), key=order)
-        yield _page(env, "tag.html", urls.tag_path(tag), config, tag=tag, stories=stories)
+        months = by_month(archive, (archive.story_by_id[i] for i in ids))
+        yield _page(env, "tag.html", urls.tag_path(tag), config, tag=tag, name=tag_name(archive, tag),
+                    months=months, count=len(ids))

@@ -16,3 +16,6 @@ def seeds() -> Path:
     if not (SEEDS / "expected.json").is_file():
         pytest.skip(f"no seeds at {SEEDS} (../shared is not beside the project)")
     return SEEDS
+
+
+pytest_plugins = ["tests.browser"]

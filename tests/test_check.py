@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsarchive.check import check_site, resolve
+from newsarchive.check import CheckOptions, check_site, resolve
 
 
 def _site(tmp_path, pages: dict[str, str]):
@@ -29,3 +29,29 @@ def test_reports_broken_links_with_page_and_line(tmp_path):
     problems = check_site(site)
     assert [(p.path, p.line) for p in problems] == [("index.html", 2), ("index.html", 3)]
     assert "missing/" in problems[0].message and "root-relative" in problems[1].message
+
+
+def test_checks_anchors_on_the_target_page(tmp_path):
+    site = _site(tmp_path, {
+        "index.html": '<a href="a/#here">ok</a>\n<a href="a/#gone">x</a>\n<a href="#top">t</a><h1 id="top"></h1>',
+        "a/index.html": '<p id="here"></p><a href="#nowhere">n</a>',
+    })
+    problems = check_site(site)
+    assert [(p.path, p.line) for p in problems] == [("a/index.html", 1), ("index.html", 2)]
+
+
+def test_offline_links_must_name_files(tmp_path):
+    site = _site(tmp_path, {"index.html": '<a href="a/">folder</a><a href="a/index.html">file</a>',
+                            "a/index.html": ""})
+    assert check_site(site) == []
+    problems = check_site(site, CheckOptions(offline=True))
+    assert len(problems) == 1 and "offline" in problems[0].message
+
+
+def test_links_under_the_base_url_and_feed_entries_are_checked(tmp_path):
+    site = _site(tmp_path, {
+        "index.html": '<link rel="canonical" href="https://x.org/arc/"><a href="https://x.org/arc/b/">b</a>',
+        "feed.xml": '<feed>\n<link href="https://x.org/arc/"/>\n<link href="https://x.org/arc/gone/"/></feed>',
+    })
+    problems = check_site(site, CheckOptions(base_url="https://x.org/arc/"))
+    assert [(p.path, p.line) for p in problems] == [("feed.xml", 3), ("index.html", 1)]
