@@ -2,13 +2,14 @@
 # Each creates .venv with the pinned dependencies first (only when the pins changed).
 
 PYTHON ?= python3
+BUILD_ARGS ?=    # extra options for `build.py build`, e.g. BUILD_ARGS="--base-url https://you.github.io/archive/"
 VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: site test clean
 
 site: $(VENV)/.runtime
-	$(BIN)/python build.py build
+	$(BIN)/python build.py build $(BUILD_ARGS)
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest

@@ -105,3 +105,38 @@ def test_pygments_css_has_light_and_dark_variants():
     assert "@media (prefers-color-scheme: dark)" in css
     assert ':root:not([data-theme="light"]) .highlight .k {' in css
     assert pygments_css() == css
+
+
+# ---- archive: links ----------------------------------------------------------------------------
+
+PAGES = {"nl/1/a-story": "../a-story/", "nl/1": "../", "a&b": 'odd"url'}
+
+
+def test_archive_link_points_at_the_page_link_gives(md):
+    assert md.html("See [this](archive:nl/1/a-story).", PAGES.get) == (
+        '<p>See <a href="../a-story/" rel="noopener">this</a>.</p>'
+    )
+
+
+@pytest.mark.parametrize("link", [None, lambda target: None])
+def test_archive_link_to_an_unknown_id_keeps_only_its_text(md, link):
+    assert md.html("A [x](archive:nope) b [**y**](archive:nl/1)", link) == "<p>A x b <strong>y</strong></p>"
+
+
+def test_raw_html_archive_links_are_resolved_too(md):
+    html = md.html('<a title="a > b" href=" ARCHIVE:nl/1">issue</a> and <a href="archive:gone">gone</a>', PAGES.get)
+    assert html == '<p><a title="a &gt; b" href="../" rel="noopener">issue</a> and gone</p>'
+
+
+def test_archive_ids_and_urls_are_escaped_both_ways(md):
+    assert 'href="odd&quot;url"' in md.html("[x](archive:a&b)", PAGES.get)
+
+
+def test_archive_urls_never_become_images_or_safe_urls(md):
+    assert md.html("![alt](archive:nl/1)", PAGES.get) == '<p><img alt="alt"></p>'
+    assert safe_url("archive:nl/1") == ""
+
+
+def test_other_links_are_left_alone_by_the_archive_linker(md):
+    html = md.html("[web](https://example.com) [x](archive:nl/1)", PAGES.get)
+    assert '<a href="https://example.com" rel="noopener">web</a> <a href="../" rel="noopener">x</a>' in html

@@ -50,11 +50,16 @@ def small_archive() -> Archive:
     return Archive(newsletters, (*import_ai, batch), stories, tags)
 
 
+def render_pages(archive: Archive) -> dict[str, str]:
+    """Output path -> text of every page and asset the archive gives with the real theme."""
+    config = Config(root=ROOT)
+    built = render.render(archive, config) + render.static_pages(config)
+    return {page.path: page.content.decode("utf-8") for page in built}
+
+
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    config = Config(root=ROOT)
-    built = render.render(small_archive(), config) + render.static_pages(config)
-    return {page.path: page.content.decode("utf-8") for page in built}
+    return render_pages(small_archive())
 
 
 def story_page(pages: dict[str, str], slug: str) -> str:
@@ -144,13 +149,18 @@ def resolve(page: str, url: str) -> str | None:
     return posixpath.join(path, "index.html") if parts.path.endswith("/") or path == "." else path
 
 
-def test_every_link_is_relative_and_resolves(pages):
+def assert_links_resolve(pages: dict[str, str]) -> None:
+    """Every href and src of every page is relative and names a rendered page or asset."""
     for path, html in pages.items():
         if not path.endswith(".html"):
             continue
         for url in re.findall(r'(?:href|src)="([^"]*)"', html):
             target = resolve(path, url)
             assert target is None or target.removeprefix("./") in pages, f"{path}: broken {url}"
+
+
+def test_every_link_is_relative_and_resolves(pages):
+    assert_links_resolve(pages)
 
 
 def test_offline_links_name_the_file():
