@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import annotate, check, ingest, load, pipeline
+from . import annotate, check, ingest, load, pipeline, publish
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostics
 from .enrich import title_of
@@ -94,6 +94,8 @@ def _command(commands, name: str, run: Callable, help_text: str, content: bool =
         sub.add_argument("--base-url", metavar="URL", help="the URL the site is published at")
         sub.add_argument("--offline", action="store_true",
                          help="links name files (…/index.html) so the site works from file://")
+        sub.add_argument("--zip", action="store_true",
+                         help=f"also write {publish.ZIP_NAME}, an offline copy, linked from the home page")
     return sub
 
 
@@ -108,6 +110,7 @@ def _config(args: argparse.Namespace) -> Config:
         "output_dir": str(args.out.resolve()) if getattr(args, "out", None) else None,
         "strict": True if getattr(args, "strict", False) else None,
         "offline": True if getattr(args, "offline", False) else None,
+        "zip": True if getattr(args, "zip", False) else None,
     }
     config = config.with_build(**{k: v for k, v in build_changes.items() if v is not None})
     if getattr(args, "base_url", None):

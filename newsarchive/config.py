@@ -28,6 +28,7 @@ class SiteSection:
     base_url: str = ""  # "https://user.github.io/archive/"; empty: relative links only
     language: str = "en"
     author: str = ""
+    domain: str = ""  # a custom domain for GitHub Pages: written to CNAME
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class BuildSection:
     theme_dir: str = "theme"
     strict: bool = False  # warnings fail the build
     offline: bool = False  # every link names a file, for reading from file://
+    zip: bool = False  # also write site.zip, an offline copy of the site, linked from the home page
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, enrich, feeds, ingest, load, render, write
+from . import check, enrich, feeds, ingest, load, publish, render, write
 from .config import Config
 from .diagnostics import Diagnostics, Problem
 
@@ -66,14 +66,21 @@ def build(config: Config) -> BuildResult:
     with _timed(result, "enrich"):
         archive = enrich.enrich(archive, config, diagnostics)
     with _timed(result, "render"):
-        pages = _render(archive, config)
-        pages += feeds.output_pages(archive, config, [page.path for page in pages])
+        pages = _site_pages(archive, config)
+        if config.build.zip and not config.build.offline:
+            pages.append(publish.zip_page(_site_pages(archive, config.with_build(offline=True))))
     with _timed(result, "write"):
         result.pages = write.write_site(pages, config.output_dir)
     with _timed(result, "check"):
         diagnostics.problems += check.check_site(config.output_dir, check_options(config))
     result.stories = len(archive.stories)
     return result
+
+
+def _site_pages(archive, config: Config) -> list:
+    """Every file of the site: pages, static assets, feeds, and what the host needs."""
+    pages = _render(archive, config)
+    return pages + feeds.output_pages(archive, config, [p.path for p in pages]) + publish.host_files(config)
 
 
 def _render(archive, config: Config) -> list:
