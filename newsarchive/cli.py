@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import annotate, check, ingest, load, pipeline, publish
+from . import annotate, check, ingest, load, pipeline, publish, serve
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostics
 from .enrich import title_of
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _with_default_command(argv: list[str]) -> list[str]:
     """`build.py` and `build.py --strict` mean `build.py build …`."""
-    commands = {"build", "ingest", "parse", "annotate", "check"}
+    commands = {"build", "ingest", "parse", "annotate", "check", "serve"}
     if argv[:1] and (argv[0] in commands or argv[0] in {"-h", "--help"}):
         return argv
     return ["build", *argv]
@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--out", type=Path, metavar="DIR", help="the built site (default: site/)")
     check_parser.add_argument("--offline", action="store_true", help="links must name files")
     check_parser.add_argument("--base-url", metavar="URL", help="absolute links under URL are internal")
+    serve_parser = _command(commands, "serve", _run_serve,
+                            "build, then preview the site over HTTP, rebuilding on every change", content=True)
+    serve_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: site/)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free one)")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="address to listen on (default: 127.0.0.1, this machine only)")
     annotate_parser = _command(commands, "annotate", _run_annotate,
                                "create an editor's note for a story and print its path", content=True)
     annotate_parser.add_argument("target", metavar="STORY_ID",
@@ -135,6 +141,20 @@ def _run_build(args: argparse.Namespace) -> int:
     print(f"Built {result.stories} stories into {result.pages} files in {config.output_dir} "
           f"({seconds:.2f} s, {len(result.diagnostics.problems)} problems)")
     return EXIT_PROBLEMS if result.failed(config.build.strict) else EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    config = _config(args)
+
+    def announce(url: str) -> None:
+        print(f"Serving {config.output_dir} at {url} (Ctrl-C stops)", flush=True)
+
+    try:
+        serve.serve(config, lambda: _config(args), args.config or Path(DEFAULT_CONFIG), args.host, args.port,
+                    on_ready=announce)
+    except serve.ServeError as error:
+        raise UsageError(str(error)) from None
+    return EXIT_OK
 
 
 def _run_ingest(args: argparse.Namespace) -> int:

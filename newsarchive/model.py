@@ -18,6 +18,9 @@ class Source:
     title: str
     site: str = ""
     url: str = ""
+    # The lead that introduced it ("Read more:"), so every word a parser consumed is accounted
+    # for; not part of the source's identity.
+    label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

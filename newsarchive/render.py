@@ -124,7 +124,8 @@ def ref_of(archive: Archive, target: str) -> Ref | None:
         context = f"{archive.newsletter_by_slug[issue.newsletter].name} · {date_label(issue.date)}"
         return Ref(target, urls.issue_path(target), issue.title or target, context)
     if target in archive.newsletter_by_slug:
-        return Ref(target, urls.newsletter_path(target), archive.newsletter_by_slug[target].name, "Newsletter")
+        name = archive.newsletter_by_slug[target].name
+        return Ref(target, urls.newsletter_path(target), name, "Newsletter")
     tag = target.removeprefix("tags/")
     if target.startswith("tags/") and tag in archive.tags:
         return Ref(target, urls.tag_path(tag), tag_name(archive, tag), "Tag")
@@ -221,8 +222,7 @@ def orphans(archive: Archive, renderer: markup.MarkdownRenderer) -> list[Orphan]
     found = []
     for note in sorted(archive.orphan_notes, key=lambda n: (n.path, n.target)):
         close = difflib.get_close_matches(note.target, known, n=1)
-        sentence = markup.first_sentence(markup.plain_text(renderer.html(note.body)))
-        found.append(Orphan(note, sentence, close[0] if close else ""))
+        found.append(Orphan(note, _text(renderer, note.body, None).sentence, close[0] if close else ""))
     return found
 
 

@@ -124,7 +124,8 @@ def test_archive_link_to_an_unknown_id_keeps_only_its_text(md, link):
 
 
 def test_raw_html_archive_links_are_resolved_too(md):
-    html = md.html('<a title="a > b" href=" ARCHIVE:nl/1">issue</a> and <a href="archive:gone">gone</a>', PAGES.get)
+    text = '<a title="a > b" href=" ARCHIVE:nl/1">issue</a> and <a href="archive:gone">gone</a>'
+    html = md.html(text, PAGES.get)
     assert html == '<p><a title="a &gt; b" href="../" rel="noopener">issue</a> and gone</p>'
 
 

@@ -22,11 +22,9 @@ def enriched_archive() -> Archive:
     """small_archive() as enrich leaves it: bodies with archive: links, notes on every kind of
     page plus one orphan, tag names, related stories, backlinks, an outro and other issues."""
     base = small_archive()
-    stories = tuple(
-        dataclasses.replace(s, body=f"{s.body}\n\nSee [the robots story](archive:{ROBOTS}) and [x](archive:nope).")
-        if s.id == LAST else s
-        for s in base.stories
-    )
+    links = f"See [the robots story](archive:{ROBOTS}) and [x](archive:nope)."
+    stories = tuple(dataclasses.replace(s, body=f"{s.body}\n\n{links}") if s.id == LAST else s
+                    for s in base.stories)
     issues = tuple(
         dataclasses.replace(i, outro="Thanks for reading [the last issue](archive:import-ai/225).",
                             other_issues=(IssueRef("Robots", "225", dt.date(2020, 11, 30)),
@@ -35,7 +33,8 @@ def enriched_archive() -> Archive:
         for i in base.issues
     )
     notes = {
-        FOLDS: Note(FOLDS, f"notes/{FOLDS}.md", "A landmark result. It held up.\n\nCompare [the robots](archive:import-ai/225).",
+        FOLDS: Note(FOLDS, f"notes/{FOLDS}.md",
+                    "A landmark result. It held up.\n\nCompare [the robots](archive:import-ai/225).",
                     date=dt.date(2021, 1, 5), tags=("Protein Folding",), rating=4,
                     see_also=(ROBOTS, "https://example.com/paper", "import-ai/999/gone")),
         ROBOTS: Note(ROBOTS, f"notes/{ROBOTS}.md", "Undated note. More.", rating=2),

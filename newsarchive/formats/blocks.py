@@ -7,12 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import tomllib
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 import yaml
+from bs4 import BeautifulSoup
 
-from ..model import DroppedBlock, Source
+from ..model import DroppedBlock, ParsedIssue, Source
 
 
 @dataclass(frozen=True)
@@ -59,44 +63,59 @@ def blocks(lines: list[Line]) -> list[Block]:
     return result
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\n(?P<raw>.*?\n)(?P=fence)[ \t]*(?:\n|\Z)", re.S)
 
 
 def split_front_matter(text: str) -> tuple[dict, str, int]:
-    """Split YAML front matter off a text: (metadata, body, line number where the body starts).
+    """Split front matter off a text: (metadata, body, line number where the body starts). YAML
+    between `---` lines (Jekyll, Hugo, Substack exports) or TOML between `+++` lines (Hugo).
 
     Saved pages often carry front matter that is not valid YAML (unescaped quotes in a long
-    excerpt); then each top-level `key: value` line is read as a plain string instead.
+    excerpt); then each top-level `key: value` (TOML: `key = value`) line is read as a plain
+    string instead.
     """
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text, 1
-    raw = match.group(1)
+    raw = match["raw"]
     body_start = raw.count("\n") + 3
-    try:
-        meta = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        meta = None
+    toml = match["fence"] == "+++"
+    meta = _toml_front_matter(raw) if toml else _yaml_front_matter(raw)
     if not isinstance(meta, dict):
-        meta = _loose_front_matter(raw)
+        meta = _loose_front_matter(raw, "=" if toml else ":")
     return meta, text[match.end():], body_start
 
 
-def _loose_front_matter(raw: str) -> dict:
+def _yaml_front_matter(raw: str) -> object:
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return None  # read loosely by the caller
+
+
+def _toml_front_matter(raw: str) -> object:
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError:
+        return None  # read loosely by the caller
+
+
+def _loose_front_matter(raw: str, separator: str) -> dict:
     meta: dict[str, str] = {}
     for line in raw.splitlines():
-        key, sep, value = line.partition(":")
+        key, sep, value = line.partition(separator)
+        key = key.rstrip()  # top-level keys only: an indented key belongs to a nested table
         if sep and re.fullmatch(r"[A-Za-z_][\w-]*", key):
             meta[key] = value.strip().strip('"').strip("'")
     return meta
 
 
-_SEPARATOR = re.compile(r"^\s*([#*=_~-])(\s*\1){2,}\s*$")
+SEPARATOR_LINE = re.compile(r"^\s*([#*=_~-])(\s*\1){2,}\s*$")
 
 
 def is_separator(text: str) -> bool:
     """A line made of one repeated mark: `#####`, `***`, `* * *`, `---`, `===`."""
-    return bool(_SEPARATOR.match(text))
+    return bool(SEPARATOR_LINE.match(text))
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -113,7 +132,7 @@ def decode_entities(text: str) -> str:
     return html.unescape(text).replace("\u00a0", " ")
 
 
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y-%m-%d", "%A, %B %d, %Y")
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%A, %B %d, %Y")
 _ISO_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
@@ -346,7 +365,8 @@ def _source(item: str) -> Source:
     rest = _URL.sub("", rest).strip().rstrip(".").strip()
     match = _TITLE_AND_SITE.match(rest)
     title, site = (match["title"], match["site"]) if match else (rest, "")
-    return Source(title or label.rstrip(": "), site, url.group(0).rstrip(".,") if url else "")
+    # The lead is kept as the source's label, unless it has to stand in for a missing title.
+    return Source(title or label.rstrip(": "), site, url.group(0).rstrip(".,") if url else "", label if title else "")
 
 
 _CUT_OFF = re.compile(rf"(?<=\w){_ELLIPSIS}[\"'”’]?\s*$")
@@ -392,3 +412,117 @@ def _match_end(lines: list[Line], start: int, rules: tuple[Rule, ...], scope: st
         if scope == "section" and text and matching_rule(text, rules):
             return end
     return len(lines)
+
+
+# Wrapped forms (front matter, email headers, a saved page's head) around a body that some other
+# form reads: choosing that body form, and laying the wrapper's metadata over its reading.
+
+
+class BodyForm(Protocol):
+    """What a wrapping form needs of the form that reads its body."""
+
+    name: str
+
+    def sniff(self, text: str, filename: str) -> float: ...
+
+    def parse(self, text: str, filename: str) -> ParsedIssue: ...
+
+
+def best_form(forms: tuple[BodyForm, ...], text: str, filename: str) -> tuple[BodyForm, float]:
+    """The form that scores highest on a text, with its score; ties go to the one listed first."""
+    scores = [form.sniff(text, filename) for form in forms]
+    best = max(range(len(forms)), key=lambda i: (scores[i], -i))
+    return forms[best], scores[best]
+
+
+def padded_body(body: str, start: int) -> str:
+    """A body as it sits in its file: blank lines stand in for what comes before it (front matter,
+    headers), so a body form's line numbers are the file's."""
+    return "\n" * (start - 1) + body
+
+
+@dataclass(frozen=True)
+class IssueMeta:
+    """What a wrapper says about its issue; empty fields say nothing."""
+
+    newsletter: str = ""
+    number: str | None = None
+    title: str = ""
+    date: dt.date | None = None
+    url: str = ""
+    author: str = ""
+
+
+# Words that open "Issue 12: …" titles; they name no newsletter.
+_NOT_NEWSLETTER_NAMES = frozenset("issue edition no number vol volume episode part week".split())
+
+
+def title_meta(heading: str) -> IssueMeta:
+    """Newsletter, number and title of an issue's title: "Import AI 226: AlphaFold" names all three;
+    "Issue 12: Robots" only a number (and keeps the whole title)."""
+    heading = heading.strip()
+    named = issue_title(heading)
+    if named and named[0].casefold() not in _NOT_NEWSLETTER_NAMES:
+        return IssueMeta(newsletter=named[0], number=named[1], title=named[2])
+    return IssueMeta(number=issue_number(heading), title=heading)
+
+
+def front_matter_meta(meta: dict) -> IssueMeta:
+    """The issue fields of Jekyll/Hugo front matter; Hugo's lists (`series`, `authors`) give their
+    first or all items."""
+    named = title_meta(decode_entities(_meta_text(meta.get("title"))))
+    number = _meta_text(meta.get("issue") or meta.get("number"))
+    return IssueMeta(
+        newsletter=_meta_text(meta.get("newsletter") or meta.get("series")) or named.newsletter,
+        number=number or named.number,
+        title=named.title,
+        date=parse_date(meta.get("date")),
+        url=_meta_text(meta.get("link") or meta.get("url")),
+        author=_meta_text(meta.get("author")) or ", ".join(map(str, _as_list(meta.get("authors")))),
+    )
+
+
+def _meta_text(value: object) -> str:
+    items = _as_list(value)
+    return str(items[0]).strip() if items else ""
+
+
+def _as_list(value: object) -> list:
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def with_meta(
+    issue: ParsedIssue, meta: IssueMeta, format_name: str, dropped: Iterable[DroppedBlock] = ()
+) -> ParsedIssue:
+    """The body's reading with what the wrapper says taking precedence, named by `format_name`;
+    the wrapper's dropped blocks join the body's, in line order."""
+    return replace(
+        issue,
+        format=format_name,
+        newsletter=meta.newsletter or issue.newsletter,
+        number=meta.number or issue.number,
+        title=meta.title or issue.title,
+        date=meta.date or issue.date,
+        url=meta.url or issue.url,
+        author=meta.author or issue.author,
+        dropped=tuple(sorted((*dropped, *issue.dropped), key=lambda block: block.line)),
+    )
+
+
+# Markdown and HTML text.
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def inline_text(markdown: str) -> str:
+    """A Markdown line as plain text, for a title: links keep their text, emphasis and code marks go."""
+    text = _LINK.sub(r"\1", markdown)
+    return _EMPHASIS.sub(r"\2", text).replace("\\", "").strip()
+
+
+def html_text(html_source: str) -> str:
+    """Every text of an HTML document or fragment, on one line (what a dropped part said)."""
+    return " ".join(BeautifulSoup(html_source, "html.parser").get_text(" ").split())

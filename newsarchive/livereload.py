@@ -1,0 +1,186 @@
+"""Serve stage, rebuilding: the rebuild loop, and what open pages learn from it.
+
+The Rebuilder takes each burst of changes from the watcher, rebuilds through pipeline.build (which
+writes the site aside and swaps it in, so no half-written site is ever served) and records the
+outcome in a BuildState: an epoch that moves whenever open pages should reload, and the failure of
+the last build, if any. HTML responses get a small script that long-polls /__livereload and, while
+a build is failing, an overlay naming file, line and message. Neither is written into the output.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import pipeline
+from .config import Config, ConfigError
+from .watch import BuildFootprint, Debouncer
+
+log = logging.getLogger(__name__)
+
+RELOAD_PATH = "/__livereload"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One thing the overlay lists: where (may be empty) and what."""
+
+    path: str
+    line: int | None
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.path and self.line else self.path
+
+
+@dataclass(frozen=True)
+class Failure:
+    faults: tuple[Fault, ...]
+    site_kept: bool  # the build stopped, so the pages shown are those of the last good build
+
+
+def failure_of_error(error: Exception) -> Failure:
+    if isinstance(error, pipeline.BuildError):
+        problem = error.problem
+        return Failure((Fault(problem.path, problem.line, problem.message),), site_kept=True)
+    if isinstance(error, (ConfigError, pipeline.SetupError)):  # their messages name the file
+        return Failure(tuple(Fault("", None, line) for line in str(error).splitlines()), site_kept=True)
+    return Failure((Fault("", None, f"{type(error).__name__}: {error}"),), site_kept=True)
+
+
+def failure_of_result(result: pipeline.BuildResult, strict: bool) -> Failure | None:
+    """The errors of a build that went through (every problem under strict); None when clean."""
+    diagnostics = result.diagnostics
+    shown = sorted(diagnostics.problems if strict else diagnostics.errors)
+    if not shown:
+        return None
+    return Failure(tuple(Fault(p.path, p.line, p.message) for p in shown), site_kept=False)
+
+
+class BuildState:
+    """The epoch pages compare against and the last build's failure, shared between threads.
+
+    The epoch is `<server id>.<count>`, so a page left open across a server restart reloads too.
+    """
+
+    def __init__(self) -> None:
+        self._server = secrets.token_hex(4)
+        self._count = 0
+        self._failure: Failure | None = None
+        self._closed = False
+        self._changed = threading.Condition()
+
+    def _epoch(self) -> str:
+        return f"{self._server}.{self._count}"
+
+    def current(self) -> tuple[str, Failure | None]:
+        with self._changed:
+            return self._epoch(), self._failure
+
+    def record(self, failure: Failure | None, site_replaced: bool) -> None:
+        """Pages reload after a new site, and when a failure appears, changes or goes away."""
+        with self._changed:
+            if site_replaced or failure != self._failure:
+                self._count += 1
+            self._failure = failure
+            self._changed.notify_all()
+
+    def wait_for_change(self, epoch: str, timeout: float) -> str:
+        """The epoch once it differs from `epoch`, or after `timeout` seconds, or on close."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._epoch() != epoch, timeout)
+            return self._epoch()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+class Rebuilder:
+    """Builds once at start, then once per burst of changes (run() in a thread). A build that is
+    running when changes arrive is never interrupted: they make the next burst, so at most one
+    more build follows it."""
+
+    def __init__(self, load_config: Callable[[], Config], state: BuildState, footprint: BuildFootprint,
+                 changes: Debouncer):
+        self.load_config, self.state, self.footprint, self.changes = load_config, state, footprint, changes
+
+    def run(self) -> None:
+        while (paths := self.changes.wait()) is not None:
+            real = sorted(p for p in paths if not self.footprint.made_by_build(p))
+            if real:
+                log.info("Changed: %s%s", real[0], f" and {len(real) - 1} more" if len(real) > 1 else "")
+                self.build()
+
+    def build(self) -> None:
+        self.footprint.before_build()
+        try:
+            self._build()
+        finally:
+            self.footprint.after_build()
+
+    def _build(self) -> None:
+        started = time.perf_counter()
+        try:
+            config = self.load_config()
+            result = pipeline.build(config)
+        except Exception as error:  # whatever breaks, the preview goes on and the pages show it
+            expected = isinstance(error, (pipeline.BuildError, pipeline.SetupError, ConfigError))
+            log.error("Build failed; still serving the last good site:\n%s", error, exc_info=not expected)
+            self.state.record(failure_of_error(error), site_replaced=False)
+            return
+        failure = failure_of_result(result, config.build.strict)
+        for problem in sorted(result.diagnostics.problems):
+            log.warning("%s", problem)
+        log.info("Built %d stories into %d files (%.2f s)", result.stories, result.pages,
+                 time.perf_counter() - started)
+        self.state.record(failure, site_replaced=True)
+
+
+RELOAD_SCRIPT = """<script>/* preview server: reload when the site is rebuilt (not part of the site) */
+(function () {
+  var epoch = %s;
+  function poll() {
+    fetch("%s?epoch=" + encodeURIComponent(epoch), {cache: "no-store"})
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (s) { if (s.epoch !== epoch) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>"""
+
+_OVERLAY_STYLE = (
+    "position:fixed;left:1rem;right:1rem;bottom:1rem;z-index:2147483647;max-height:50vh;overflow:auto;"
+    "margin:0;padding:1rem 1.25rem;border-left:6px solid #d2493c;border-radius:6px;background:#2c1917;"
+    "color:#fbe9e7;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;"
+    "box-shadow:0 4px 24px rgb(0 0 0 / 0.4)"
+)
+
+
+def overlay(failure: Failure) -> str:
+    """The error box; every text in it is escaped (messages may quote newsletter text)."""
+    items = "".join(
+        f"<li>{f'<strong>{html.escape(f.where)}</strong>: ' if f.where else ''}{html.escape(f.message)}</li>"
+        for f in failure.faults
+    )
+    state = ("Showing the last good site. " if failure.site_kept else "") + "This page reloads once it is fixed."
+    return (f'<div id="preview-build-error" role="alert" style="{_OVERLAY_STYLE}">'
+            f'<p style="margin:0 0 .5rem"><strong>Build failed</strong> · {state}</p>'
+            f'<ul style="margin:0;padding-left:1.25rem;white-space:pre-wrap">{items}</ul></div>')
+
+
+def inject(page: bytes, epoch: str, failure: Failure | None) -> bytes:
+    """The page with the reload script (and the overlay) just before its last </body>."""
+    extra = (overlay(failure) if failure else "") + RELOAD_SCRIPT % (json.dumps(epoch), RELOAD_PATH)
+    at = page.lower().rfind(b"</body>")
+    at = len(page) if at < 0 else at
+    return page[:at] + extra.encode("utf-8") + page[at:]
