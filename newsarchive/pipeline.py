@@ -39,7 +39,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
     def failed(self, strict: bool) -> bool:
-        return bool(self.diagnostics.errors) or (strict and bool(self.diagnostics.problems))
+        """Bad input is reported and skipped; only --strict turns any problem into a failure."""
+        return strict and bool(self.diagnostics.problems)
 
 
 def check_setup(config: Config) -> None:

@@ -526,3 +526,37 @@ def inline_text(markdown: str) -> str:
 def html_text(html_source: str) -> str:
     """Every text of an HTML document or fragment, on one line (what a dropped part said)."""
     return " ".join(BeautifulSoup(html_source, "html.parser").get_text(" ").split())
+
+
+# Wrappers: an email export or an HTML document is opened by its own form, which hands what is
+# inside to the text forms; no text form reads the wrapper as it is.
+
+_MAIL_HEADER = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9-]*):(?:[ \t]|$)")
+HTML_DOCUMENT = re.compile(r"\A\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html)", re.I | re.S)
+
+
+def mail_header_names(text: str) -> set[str]:
+    """The (lower-case) names of the header lines an email export opens with, up to its first
+    blank line; empty when the text does not open with headers. An mbox "From " line may come
+    first; folded lines continue the header above them."""
+    names: set[str] = set()
+    for index, line in enumerate(text.splitlines()):
+        if not line.strip():
+            break
+        if (line[:1] in " \t" and names) or (index == 0 and line.startswith("From ")):
+            continue
+        match = _MAIL_HEADER.match(line)
+        if not match:
+            return set()
+        names.add(match["name"].lower())
+    return names
+
+
+def is_email(text: str) -> bool:
+    """Opens with a sender and a subject or a date: an email export."""
+    names = mail_header_names(text)
+    return "from" in names and bool(names & {"subject", "date"})
+
+
+def is_wrapper(text: str) -> bool:
+    return is_email(text) or bool(HTML_DOCUMENT.match(text))

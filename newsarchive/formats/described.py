@@ -33,6 +33,7 @@ from .blocks import (
     drop_matching,
     front_matter_meta,
     inline_text,
+    is_wrapper,
     numbered_lines,
     parse_date,
     section_note,
@@ -143,7 +144,11 @@ class DescribedForm:
         return self.spec.name
 
     def sniff(self, text: str, filename: str) -> float:
-        return self.spec.score if all(p.search(text) for p in self.spec.recognise) else 0.0
+        """The spec's score when every `recognise` pattern occurs. An email or an HTML page is left
+        to its wrapping form, which hands this form what is inside."""
+        if is_wrapper(text) or not all(p.search(text) for p in self.spec.recognise):
+            return 0.0
+        return self.spec.score
 
     def parse(self, text: str, filename: str) -> ParsedIssue:
         meta, body, start = split_front_matter(text)

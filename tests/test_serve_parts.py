@@ -1,0 +1,265 @@
+"""The preview server's parts, each alone and in-process: the watcher's rules on real file events,
+the debouncer, the build footprint, the rebuild loop, the build state, the injected script and
+overlay, and the request handler's answers. Every wait is bounded."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsarchive import livereload, pipeline, serve
+from newsarchive.config import Config, ConfigError
+from newsarchive.diagnostics import Problem
+from newsarchive.livereload import BuildState, Failure, Fault, Rebuilder, failure_of_error, inject
+from newsarchive.watch import BuildFootprint, Debouncer, Watcher, watch_rules
+
+# ---- watching ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def watched(tmp_path):
+    """A project in tmp_path under a running Watcher; yields (root, queue of reported path sets)."""
+    for folder in ("content/newsletters/a", "content/notes", "content/stories/a/1", "content/other",
+                   "theme/templates", "site"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "content/newsletters/a/one.txt").write_text("one")
+    (tmp_path / "theme/templates/story.html").write_text("story")
+    (tmp_path / "site_config.toml").write_text("")
+    reports: queue.Queue[set[Path]] = queue.Queue()
+    config = Config(root=tmp_path.resolve())
+    with Watcher(watch_rules(config, tmp_path / "site_config.toml"), reports.put):
+        yield tmp_path.resolve(), reports
+
+
+def reported(reports: queue.Queue, last: Path) -> set[Path]:
+    """Every path reported until `last` shows up and then a short quiet spell (one save can be
+    several events), without the markers. Events of one watched folder arrive in order, so what
+    was not reported before a marker written after it never will be."""
+    seen: set[Path] = set()
+    deadline = time.monotonic() + 5
+    while last not in seen:
+        seen |= reports.get(timeout=max(0.01, deadline - time.monotonic()))
+    with contextlib.suppress(queue.Empty):
+        for _ in range(100):  # bounded, even if something kept writing
+            seen |= reports.get(timeout=0.15)
+    return {path for path in seen if not path.name.startswith("marker")}
+
+
+def marker(folder: Path, name: str) -> Path:
+    (folder / f"marker-{name}").write_text("marker")
+    return folder / f"marker-{name}"
+
+
+def test_saves_in_every_editor_style_are_reported(watched):
+    root, reports = watched
+    newsletter, notes = root / "content/newsletters/a/one.txt", root / "content/notes"
+    newsletter.write_text("in place")
+    assert reported(reports, marker(notes, "1")) == {newsletter}
+
+    temporary = newsletter.with_name("one.txt.tmp")  # write aside, rename over: vim, VS Code, JetBrains
+    temporary.write_text("renamed over")
+    os.replace(temporary, newsletter)
+    assert reported(reports, marker(notes, "2")) == {newsletter}  # the temp file itself: no
+
+    newsletter.unlink()  # delete and create
+    newsletter.write_text("re-created")
+    assert reported(reports, marker(notes, "3")) == {newsletter}
+
+
+def test_new_deleted_and_renamed_folders_are_reported(watched):
+    root, reports = watched
+    folder, notes = root / "content/newsletters/a", root / "content/notes"
+    folder.rename(root / "content/newsletters/b")
+    assert {folder, root / "content/newsletters/b"} <= reported(reports, marker(notes, "1"))
+    (root / "content/newsletters/b/two.txt").write_text("new file in the renamed folder")
+    assert reported(reports, marker(notes, "2")) == {root / "content/newsletters/b/two.txt"}
+
+
+def test_only_the_content_theme_and_config_file_count(watched):
+    root, reports = watched
+    (root / "content/other/x.md").write_text("not a content folder the build reads")
+    (root / "content/newsletters/a/.one.txt.swp").write_text("vim's swap file")
+    (root / "content/newsletters/a/one.txt~").write_text("a backup")
+    assert reported(reports, marker(root / "content/notes", "1")) == set()
+    (root / "other.toml").write_text("beside the config, not the config")
+    (root / "site/index.html").write_text("the output folder")
+    (root / "site_config.toml").write_text("[site]\n")
+    assert reported(reports, root / "site_config.toml") == {root / "site_config.toml"}
+    (root / "theme/templates/story.html").write_text("edited template")
+    assert reported(reports, root / "theme/templates/story.html") == {root / "theme/templates/story.html"}
+
+
+def test_debouncer_coalesces_a_burst_into_one_set():
+    changes = Debouncer(quiet=0.1, patience=2.0)
+    for n in range(5):
+        changes.add({Path(f"/x/{n}")})
+        time.sleep(0.02)
+    started = time.monotonic()
+    assert changes.wait() == {Path(f"/x/{n}") for n in range(5)}
+    assert time.monotonic() - started < 0.5
+
+
+def test_debouncer_hands_over_a_steady_stream_after_its_patience():
+    changes = Debouncer(quiet=0.1, patience=0.3)
+    stop = threading.Event()
+
+    def stream() -> None:
+        while not stop.wait(0.03):
+            changes.add({Path("/x")})
+
+    threading.Thread(target=stream, daemon=True).start()
+    started = time.monotonic()
+    try:
+        assert changes.wait() == {Path("/x")}
+        assert time.monotonic() - started < 1.0
+    finally:
+        stop.set()
+
+
+def test_a_closed_debouncer_answers_none():
+    changes = Debouncer()
+    threading.Timer(0.05, changes.close).start()
+    assert changes.wait() is None
+
+
+def test_the_builds_own_story_files_do_not_count_a_persons_edits_do(tmp_path):
+    stories = tmp_path / "stories"
+    (stories / "a").mkdir(parents=True)
+    edited_during, kept = stories / "a/01-edited.md", stories / "a/02-kept.md"
+    edited_during.write_text("before")
+    kept.write_text("kept")
+    footprint = BuildFootprint(stories)
+    footprint.before_build()
+    (stories / "b").mkdir()  # what ingest does during a build: new folders and files
+    (stories / "b/01-new.md").write_text("ingested")
+    edited_during.write_text("a person saved while the build ran")
+    footprint.after_build()
+    assert footprint.made_by_build(stories / "b") and footprint.made_by_build(stories / "b/01-new.md")
+    assert footprint.made_by_build(kept)
+    assert not footprint.made_by_build(edited_during)  # the build may have read it too early
+    kept.write_text("edited after the build")
+    assert not footprint.made_by_build(kept)
+    assert not footprint.made_by_build(tmp_path / "theme/story.html")
+
+
+# ---- rebuilding ----------------------------------------------------------------------------------
+
+
+def test_changes_during_a_build_give_one_more_build_not_a_queue(tmp_path, monkeypatch):
+    builds: list[float] = []
+
+    def slow_build(config: Config) -> pipeline.BuildResult:
+        builds.append(time.monotonic())
+        time.sleep(0.3)
+        return pipeline.BuildResult(pipeline.Diagnostics())
+
+    monkeypatch.setattr(livereload.pipeline, "build", slow_build)
+    changes, state = Debouncer(quiet=0.02), BuildState()
+    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes)
+    loop = threading.Thread(target=rebuilder.run)
+    loop.start()
+    changes.add({tmp_path / "theme/a.html"})
+    time.sleep(0.1)  # the first build is running now; five more saves arrive during it
+    for n in range(5):
+        changes.add({tmp_path / f"theme/{n}.html"})
+        time.sleep(0.02)
+    time.sleep(1.0)
+    changes.close()
+    loop.join(timeout=5)
+    assert len(builds) == 2
+    assert state.current()[0].endswith(".2")
+
+
+def test_a_failing_build_keeps_the_epoch_until_the_error_changes(tmp_path):
+    state = BuildState()
+
+    def bad_config() -> Config:
+        raise ConfigError("site_config.toml: [build]: unknown key 'stict'")
+
+    rebuilder = Rebuilder(bad_config, state, BuildFootprint(tmp_path / "stories"), Debouncer())
+    rebuilder.build()
+    epoch, failure = state.current()
+    assert failure == Failure((Fault("", None, "site_config.toml: [build]: unknown key 'stict'"),), True)
+    rebuilder.build()
+    assert state.current()[0] == epoch  # the same error again: open pages need not reload
+
+
+def test_failures_name_file_line_and_message():
+    problem = Problem("theme/templates/story.html", 3, "render", "error", "Expected an expression")
+    assert failure_of_error(pipeline.BuildError(problem)).faults == (
+        Fault("theme/templates/story.html", 3, "Expected an expression"),)
+    assert failure_of_error(KeyError("x")).faults == (Fault("", None, "KeyError: 'x'"),)
+
+
+def test_build_state_long_poll_is_bounded_and_wakes_on_change_and_close():
+    state = BuildState()
+    epoch, _ = state.current()
+    started = time.monotonic()
+    assert state.wait_for_change(epoch, timeout=0.1) == epoch
+    assert time.monotonic() - started < 1.0
+    threading.Timer(0.05, state.record, (None, True)).start()
+    assert state.wait_for_change(epoch, timeout=5) != epoch
+    epoch, _ = state.current()
+    threading.Timer(0.05, state.close).start()
+    started = time.monotonic()
+    state.wait_for_change(epoch, timeout=5)
+    assert time.monotonic() - started < 1.0
+
+
+# ---- what pages get ------------------------------------------------------------------------------
+
+
+def test_the_script_and_overlay_go_before_the_last_body_end_tag_escaped():
+    failure = Failure((Fault("stories/a.md", 2, "bad <script>alert(1)</script> & more"),), True)
+    page = inject(b"<html><body><p>x</p></BODY></html>", "ab.1", failure).decode()
+    assert page.endswith("</script></BODY></html>")
+    assert "<strong>stories/a.md:2</strong>" in page
+    assert "bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "<script>alert" not in page
+    assert inject(b"no body", "ab.1", None).startswith(b"no body<script>")
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    root = tmp_path / "site"
+    (root / "tags").mkdir(parents=True)
+    (root / "index.html").write_text("<body>home</body>")
+    (root / "tags/index.html").write_text("<body>tags</body>")
+    (root / "404.html").write_text("<body>our own 404</body>")
+    (tmp_path / "secret.txt").write_text("secret")
+    (root / "leak").symlink_to(tmp_path / "secret.txt")
+    return root
+
+
+@pytest.mark.parametrize("url", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/leak",
+                                 "/tags/..%5c..%5csecret.txt", "/no-such-page"])
+def test_answers_outside_the_site_are_its_404_page(site, url):
+    response = serve.respond(site, url, BuildState())
+    assert response.status == 404 and b"our own 404" in response.body
+
+
+def test_answers_for_folders_files_and_types(site):
+    state = BuildState()
+    assert serve.respond(site, "/tags?a=1", state).headers == (("Location", "/tags/?a=1"),
+                                                                ("Cache-Control", "no-store"))
+    tags = serve.respond(site, "/tags/", state)
+    assert tags.status == 200 and b"tags" in tags.body and b"/__livereload" in tags.body
+    assert ("Content-Type", "text/html; charset=utf-8") in tags.headers
+    assert serve.content_type(".css") == "text/css; charset=utf-8"
+    assert serve.content_type(".png") == "image/png"
+
+
+def test_only_loopback_hosts_go_without_a_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        for host in ("127.0.0.1", "::1", "localhost"):
+            serve._warn_if_exposed(host)
+        assert caplog.records == []
+        serve._warn_if_exposed("0.0.0.0")
+    assert "other machines" in caplog.text
