@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--offline", action="store_true", help="links must name files")
     check_parser.add_argument("--base-url", metavar="URL", help="absolute links under URL are internal")
     serve_parser = _command(commands, "serve", _run_serve,
-                            "build, then preview the site over HTTP, rebuilding on every change", content=True)
+                            "build, then preview the site over HTTP, rebuilding after every change",
+                            content=True)
     serve_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: site/)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free one)")
     serve_parser.add_argument("--host", default="127.0.0.1",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import re
 import tomllib
 import types
 import typing
@@ -64,6 +65,33 @@ class TaxonomyEntry:
 
 
 @dataclass(frozen=True)
+class FormDropRule:
+    rule: str  # the name `parse --explain` shows for what it drops
+    pattern: str  # a regular expression searched in each stripped line
+    scope: str = "line"  # what a match drops: its "line", the rest of its "block", or its "section"
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """A newsletter form described without Python (`[forms.<name>]`); see the README."""
+
+    recognise: list[str]  # patterns that must ALL occur in a file (^ and $ anchor lines)
+    newsletter: str = ""  # display name of the newsletter written in this form
+    separator: str = ""  # a line between stories
+    headline: str = ""  # a line opening a story; a named group `title` is its title
+    section: str = ""  # a section heading over several stories; group `title` is its name
+    title: str = ""  # the issue's title in the first lines (group `title`)
+    number: str = ""  # the issue's number in the title or the first lines (group `number`)
+    date: str = ""  # the issue's date in the title or the first lines (group `date`)
+    header_lines: int = 10  # how many non-blank lines title/number/date look at
+    subheads: list[str] = field(default_factory=list)  # paragraph leads set in bold
+    drop: list[FormDropRule] = field(default_factory=list)
+
+
+FORM_SCOPES = ("line", "block", "section")
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSection = field(default_factory=SiteSection)
     build: BuildSection = field(default_factory=BuildSection)
@@ -72,6 +100,8 @@ class Config:
     taxonomy: dict[str, TaxonomyEntry] = field(default_factory=dict)
     # Dates for newsletter files that give none: path under content/newsletters/ -> date.
     issue_dates: dict[str, dt.date] = field(default_factory=dict)
+    # Newsletter forms described as data, asked before the built-in forms.
+    forms: dict[str, FormSection] = field(default_factory=dict)
     root: Path = Path(".")  # folder of the config file; not a TOML key
 
     @property
@@ -104,6 +134,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     problems: list[str] = []
     values = _convert(Config, raw, "", problems, skip={"root"})
+    if values is not None:
+        problems += _form_problems(values.forms)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return dataclasses.replace(values, root=path.resolve().parent)
@@ -168,3 +200,34 @@ def _table_path(where: str, key: str) -> str:
 def _suggest(key: str, known: list[str]) -> str:
     close = difflib.get_close_matches(key, known, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _form_problems(forms: dict[str, FormSection | None]) -> list[str]:
+    """What the type check cannot see in `[forms]`: patterns that do not compile, bad scopes, a
+    form nothing recognises."""
+    problems = []
+    for name, form in forms.items():
+        if form is None:  # already reported as missing a required key
+            continue
+        where = f"[forms.{name}]"
+        if not form.recognise:
+            problems.append(f"{where}.recognise: give at least one pattern")
+        for key, pattern in _form_patterns(form):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                problems.append(f"{where}.{key}: not a valid regular expression: {error}")
+        for i, rule in enumerate(form.drop):
+            if rule is not None and isinstance(rule.scope, str) and rule.scope not in FORM_SCOPES:
+                expected = ", ".join(FORM_SCOPES)
+                problems.append(f"{where}.drop[{i}].scope: expected one of {expected}, got {rule.scope!r}")
+    return problems
+
+
+def _form_patterns(form: FormSection) -> list[tuple[str, str]]:
+    """(key path, pattern) for every regular expression of a form."""
+    single = [(key, getattr(form, key)) for key in ("separator", "headline", "section", "title", "number", "date")]
+    listed = [(f"{key}[{i}]", p) for key in ("recognise", "subheads") for i, p in enumerate(getattr(form, key))]
+    drops = [(f"drop[{i}].pattern", rule.pattern) for i, rule in enumerate(form.drop) if rule is not None]
+    # A pattern of the wrong type is reported by the type check already.
+    return [(key, pattern) for key, pattern in single + listed + drops if isinstance(pattern, str) and pattern]

@@ -172,7 +172,8 @@ def overlay(failure: Failure) -> str:
         f"<li>{f'<strong>{html.escape(f.where)}</strong>: ' if f.where else ''}{html.escape(f.message)}</li>"
         for f in failure.faults
     )
-    state = ("Showing the last good site. " if failure.site_kept else "") + "This page reloads once it is fixed."
+    kept = "Showing the last good site. " if failure.site_kept else ""
+    state = f"{kept}This page reloads once it is fixed."
     return (f'<div id="preview-build-error" role="alert" style="{_OVERLAY_STYLE}">'
             f'<p style="margin:0 0 .5rem"><strong>Build failed</strong> · {state}</p>'
             f'<ul style="margin:0;padding-left:1.25rem;white-space:pre-wrap">{items}</ul></div>')

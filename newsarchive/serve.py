@@ -37,7 +37,7 @@ TEXT_TYPES = {
     ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".xml": "application/xml",
     ".json": "application/json", ".txt": "text/plain", ".svg": "image/svg+xml",
 }
-FALLBACK_404 = b"<!doctype html><html><head><title>Not found</title></head><body><h1>Not found</h1></body></html>"
+FALLBACK_404 = b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>"  # before any site
 _FOLDERS = ("content_dir", "output_dir", "theme_dir")
 
 

@@ -77,9 +77,10 @@ class _Forward(FileSystemEventHandler):
         self.rule, self.sink = rule, sink
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        # A folder's own "modified" only echoes a change to an entry, which has its own event.
-        if event.event_type not in _CHANGES or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
+        if event.event_type not in _CHANGES:
             return
+        if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
+            return  # a folder's own "modified" only echoes a change to an entry, which has its own event
         paths = {Path(os.fsdecode(p)) for p in (event.src_path, event.dest_path) if p}
         wanted = {p for p in paths if self.rule.accepts(p)}
         if wanted:
