@@ -18,7 +18,8 @@ from . import annotate, check, ingest, load, pipeline, publish, serve
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostics
 from .enrich import title_of
-from .formats import parse_text
+from .formats import choose, forms_from_config
+from .formats.explain import explain
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "site_config.toml"
@@ -64,9 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                              content=True)
     ingest_parser.add_argument("--refresh", action="store_true",
                                help="re-import ingested issues, keeping every file edited by hand")
-    parse_parser = _command(commands, "parse", _run_parse, "show how newsletter files are understood")
-    parse_parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    parse_parser.add_argument("--json", action="store_true", help="print one JSON list of issues")
+    _add_parse_command(commands)
     check_parser = _command(commands, "check", _run_check,
                             "check every internal link, anchor and asset of the built site")
     check_parser.add_argument("--out", type=Path, metavar="DIR", help="the built site (default: site/)")
@@ -84,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
     annotate_parser.add_argument("target", metavar="STORY_ID",
                                  help="a story id (or an issue id, a newsletter slug, tags/<tag>)")
     return parser
+
+
+def _add_parse_command(commands) -> None:
+    parser = _command(commands, "parse", _run_parse, "show how newsletter files are understood")
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print one JSON list of issues")
+    shown.add_argument("--explain", action="store_true",
+                       help="why each file was read as it was: every form's score, where each story "
+                            "starts, what was dropped and by which rule")
 
 
 def _command(commands, name: str, run: Callable, help_text: str, content: bool = False,
@@ -178,9 +187,18 @@ def _run_parse(args: argparse.Namespace) -> int:
             raise UsageError(f"no such file: {path}")
         plans.append((path, ingest.read_and_plan(path, config, diagnostics)))
     _print_problems(diagnostics)
-    issues = [_issue_summary(path, plan) for path, plan in plans if plan]
-    print(json.dumps(issues, ensure_ascii=False, indent=2) if args.json else _human(issues))
+    if args.explain:
+        print("\n".join(_explained(path, plan, config) for path, plan in plans if plan))
+    else:
+        issues = [_issue_summary(path, plan) for path, plan in plans if plan]
+        print(json.dumps(issues, ensure_ascii=False, indent=2) if args.json else _human(issues))
     return EXIT_PROBLEMS if diagnostics.errors else EXIT_OK
+
+
+def _explained(path: Path, plan: ingest.IssuePlan, config: Config) -> str:
+    """`parse --explain` for one file: the scores come from asking the forms again."""
+    choice = choose(ingest.read_newsletter(path), path.name, forms_from_config(config))
+    return explain(str(path), choice.scores, plan.parsed, plan.issue_id)
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -89,6 +89,7 @@ class FormSection:
 
 
 FORM_SCOPES = ("line", "block", "section")
+_SINGLE_PATTERNS = ("separator", "headline", "section", "title", "number", "date")
 
 
 @dataclass(frozen=True)
@@ -226,8 +227,9 @@ def _form_problems(forms: dict[str, FormSection | None]) -> list[str]:
 
 def _form_patterns(form: FormSection) -> list[tuple[str, str]]:
     """(key path, pattern) for every regular expression of a form."""
-    single = [(key, getattr(form, key)) for key in ("separator", "headline", "section", "title", "number", "date")]
-    listed = [(f"{key}[{i}]", p) for key in ("recognise", "subheads") for i, p in enumerate(getattr(form, key))]
-    drops = [(f"drop[{i}].pattern", rule.pattern) for i, rule in enumerate(form.drop) if rule is not None]
+    single = [(key, getattr(form, key)) for key in _SINGLE_PATTERNS]
+    listed = [(f"{key}[{i}]", p) for key in ("recognise", "subheads")
+              for i, p in enumerate(getattr(form, key))]
+    drops = [(f"drop[{i}].pattern", r.pattern) for i, r in enumerate(form.drop) if r is not None]
     # A pattern of the wrong type is reported by the type check already.
-    return [(key, pattern) for key, pattern in single + listed + drops if isinstance(pattern, str) and pattern]
+    return [(key, p) for key, p in single + listed + drops if isinstance(p, str) and p]

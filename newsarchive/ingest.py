@@ -127,16 +127,24 @@ def _date_in_name(stem: str) -> dt.date | None:
         return None
 
 
+def read_newsletter(path: Path) -> str:
+    """A newsletter file's text. An email export may carry 8-bit parts in charsets other than
+    UTF-8; its undecodable bytes are kept as surrogate escapes, so the email form can encode the
+    text back to the file's exact bytes and decode each part by its own charset."""
+    errors = "surrogateescape" if path.suffix.lower() == ".eml" else "strict"
+    return path.read_text(encoding="utf-8", errors=errors)
+
+
 def read_and_plan(path: Path, config: Config, diagnostics: Diagnostics) -> IssuePlan | None:
     """Parse one newsletter file; a file that cannot be read or parsed is reported, not fatal."""
     source = _relative(path, config.content_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_newsletter(path)
     except (OSError, UnicodeDecodeError) as error:
         diagnostics.error("parse", source, f"cannot read newsletter file: {error}")
         return None
     try:
-        parsed = formats.parse_text(text, path.name)
+        parsed = formats.parse_text(text, path.name, formats.forms_from_config(config))
     except Exception as error:  # a parser bug must not stop the rest of the archive
         diagnostics.error("parse", source, f"parser failed: {type(error).__name__}: {error}")
         return None

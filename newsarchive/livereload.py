@@ -25,6 +25,7 @@ from .watch import BuildFootprint, Debouncer
 log = logging.getLogger(__name__)
 
 RELOAD_PATH = "/__livereload"
+SHOWN = 20  # problems listed in the terminal and the overlay; a broken base template breaks every page
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,10 @@ def failure_of_error(error: Exception) -> Failure:
 
 
 def failure_of_result(result: pipeline.BuildResult, strict: bool) -> Failure | None:
-    """The errors of a build that went through (every problem under strict); None when clean."""
+    """The errors of a build that went through (every problem under strict); None when clean.
+    They stay in the order the stages reported them: a cause comes before its consequences."""
     diagnostics = result.diagnostics
-    shown = sorted(diagnostics.problems if strict else diagnostics.errors)
+    shown = diagnostics.problems if strict else diagnostics.errors
     if not shown:
         return None
     return Failure(tuple(Fault(p.path, p.line, p.message) for p in shown), site_kept=False)
@@ -138,8 +140,11 @@ class Rebuilder:
             self.state.record(failure_of_error(error), site_replaced=False)
             return
         failure = failure_of_result(result, config.build.strict)
-        for problem in sorted(result.diagnostics.problems):
+        problems = result.diagnostics.problems
+        for problem in problems[:SHOWN]:
             log.warning("%s", problem)
+        if len(problems) > SHOWN:
+            log.warning("… and %d more problems", len(problems) - SHOWN)
         log.info("Built %d stories into %d files (%.2f s)", result.stories, result.pages,
                  time.perf_counter() - started)
         self.state.record(failure, site_replaced=True)
@@ -170,12 +175,16 @@ def overlay(failure: Failure) -> str:
     """The error box; every text in it is escaped (messages may quote newsletter text)."""
     items = "".join(
         f"<li>{f'<strong>{html.escape(f.where)}</strong>: ' if f.where else ''}{html.escape(f.message)}</li>"
-        for f in failure.faults
+        for f in failure.faults[:SHOWN]
     )
-    kept = "Showing the last good site. " if failure.site_kept else ""
-    state = f"{kept}This page reloads once it is fixed."
+    if len(failure.faults) > SHOWN:
+        items += f"<li>… and {len(failure.faults) - SHOWN} more: <code>build.py build</code> lists all</li>"
+    if failure.site_kept:
+        state = "<strong>Build failed</strong> · Showing the last good site."
+    else:
+        state = "<strong>Built with errors</strong> · What failed is left out."
     return (f'<div id="preview-build-error" role="alert" style="{_OVERLAY_STYLE}">'
-            f'<p style="margin:0 0 .5rem"><strong>Build failed</strong> · {state}</p>'
+            f'<p style="margin:0 0 .5rem">{state} This page reloads once it is fixed.</p>'
             f'<ul style="margin:0;padding-left:1.25rem;white-space:pre-wrap">{items}</ul></div>')
 
 

@@ -1,5 +1,8 @@
 """Render stage: Archive -> pages, through the theme's Jinja2 templates. Reads theme/, writes nothing.
 
+A theme folder need hold only what it changes: templates and static files it leaves out come from
+the built-in theme (theme/ beside the package), and "default/NAME" names a built-in template.
+
 Every template receives `site` (the [site] config), `page_path` (its own output path), `url(path)`
 (a link to another output path, relative to this page), `static(name)` (a link to static/<name>),
 the archive-wide globals set in `_environment`, and the objects of its page. Markdown (story
@@ -14,14 +17,17 @@ import datetime as dt
 import difflib
 import itertools
 import math
+import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup
 
-from newsarchive import markup, urls
+from newsarchive import feeds, markup, publish, search, urls
 from newsarchive.config import Config
 from newsarchive.ids import slugify
 from newsarchive.model import Archive, Issue, Note, Page, Story, issue_order
@@ -34,6 +40,9 @@ RATING_SCALE = 5  # a note's rating is out of this many stars
 MONTHS = tuple(
     "January February March April May June July August September October November December".split()
 )
+BUILTIN_THEME = Path(__file__).resolve().parent.parent / "theme"  # what a theme leaves out comes from here
+CUSTOM_CSS = "custom.css"  # a theme's static/custom.css is linked after style.css, to restyle by variables
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")  # nh3 escapes ">" in values: [^>]* stays in the tag
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,15 @@ class Month:
 
 
 @dataclass(frozen=True)
+class IssueMonth:
+    """Issues of one month on the archive page."""
+
+    label: str  # "March", or "" for undated issues
+    anchor: str  # "2026-03", or "undated"
+    issues: list[Issue]
+
+
+@dataclass(frozen=True)
 class Orphan:
     """A note whose target is not in the archive, as the notes report explains it."""
 
@@ -86,8 +104,8 @@ class Orphan:
 def render(archive: Archive, config: Config) -> list[Page]:
     """Every page of the site, sorted by path (static_pages gives the assets)."""
     renderer = markup.MarkdownRenderer()
-    env = _environment(config, archive, _story_texts(archive, renderer, config),
-                       _note_texts(archive, renderer, config))
+    texts = _story_texts(archive, renderer, config)
+    env = _environment(config, archive, texts, _note_texts(archive, renderer, config))
     pages = [
         *_site_pages(env, archive, config),
         _report_page(env, archive, config, renderer),
@@ -95,17 +113,40 @@ def render(archive: Archive, config: Config) -> list[Page]:
         *_issue_pages(env, archive, config, renderer),
         *_newsletter_pages(env, archive, config),
         *_tag_pages(env, archive, config),
+        *search.index_pages(archive, _search_entries(archive, texts), config.build.offline),
     ]
-    return sorted(pages, key=lambda page: page.path)
+    keys = search.link_keys(archive)
+    return sorted((search.mark_story_links(page, keys) for page in pages), key=lambda page: page.path)
+
+
+def _search_entries(archive: Archive, texts: dict[str, Text]) -> dict[str, search.Entry]:
+    """What the search index and link previews show of each story: its context line and text."""
+    return {story.id: search.Entry(_story_ref(archive, story).context, markup.plain_text(texts[story.id].html))
+            for story in archive.stories}
 
 
 def static_pages(config: Config) -> list[Page]:
-    """Every file under the theme's static/ folder, plus the generated code-colour stylesheet."""
-    folder = config.theme_dir / "static"
-    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-    pages = [Page(f"static/{p.relative_to(folder).as_posix()}", p.read_bytes()) for p in files]
+    """Every file under the themes' static/ folders, plus the generated code-colour stylesheet."""
+    files = _static_files(config)
+    pages = [Page(f"static/{name}", files[name].read_bytes()) for name in sorted(files)]
     css = markup.pygments_css().encode("utf-8")
     return [*pages, Page("static/pygments.css", css)]
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """The theme folders, most specific first: the configured theme, then the built-in one, which
+    gives every template and static file the configured theme leaves out."""
+    return list(dict.fromkeys([config.theme_dir.resolve(), BUILTIN_THEME]))
+
+
+def _static_files(config: Config) -> dict[str, Path]:
+    """Name under static/ -> file; the configured theme's files win over the built-in theme's."""
+    files: dict[str, Path] = {}
+    for theme in reversed(theme_dirs(config)):
+        folder = theme / "static"
+        if folder.is_dir():
+            files.update((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
+    return files
 
 
 # ---- ids -------------------------------------------------------------------------------------
@@ -188,6 +229,22 @@ def by_year(issues: list[Issue]) -> list[tuple[str, list[Issue]]]:
     return [(year, list(group)) for year, group in groups]
 
 
+def by_year_and_month(issues: list[Issue]) -> list[tuple[str, list[IssueMonth]]]:
+    """Issues (already in issue_order) grouped by year, then by month within it; undated last."""
+    return [(year, _by_month_of(year, in_year)) for year, in_year in by_year(issues)]
+
+
+def _by_month_of(year: str, issues: list[Issue]) -> list[IssueMonth]:
+    groups = itertools.groupby(issues, key=lambda i: i.date.month if i.date else 0)
+    return [_issue_month(year, month, list(group)) for month, group in groups]
+
+
+def _issue_month(year: str, month: int, issues: list[Issue]) -> IssueMonth:
+    if not month:
+        return IssueMonth("", "undated", issues)
+    return IssueMonth(MONTHS[month - 1], f"{year}-{month:02d}", issues)
+
+
 def by_month(archive: Archive, stories: Iterable[Story]) -> list[Month]:
     """Stories grouped by month, newest month first, undated last; within a month newest first."""
     order = story_order(archive)
@@ -241,9 +298,15 @@ def stars(rating: int) -> str:
 
 
 def _text(renderer: markup.MarkdownRenderer, text: str, link: markup.ArchiveLink | None) -> Text:
-    html = renderer.html(text, link)
+    html = _html(renderer, text, link)
     plain = markup.plain_text(html)
-    return Text(Markup(html), markup.first_words(plain, LEAD_WORDS), markup.first_sentence(plain))
+    return Text(html, markup.first_words(plain, LEAD_WORDS), markup.first_sentence(plain))
+
+
+def _html(renderer: markup.MarkdownRenderer, text: str, link: markup.ArchiveLink | None) -> Markup:
+    """Markdown as a page shows it: an image the text gave no alt text is marked decorative
+    (alt=""), so no <img> of a page lacks alt; `![](x.png)` already gives alt=""."""
+    return Markup(_IMG_WITHOUT_ALT.sub('<img alt=""', renderer.html(text, link)))
 
 
 def _story_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:
@@ -276,10 +339,19 @@ def _archive_link(archive: Archive, page: str, config: Config) -> markup.Archive
 # ---- templates -------------------------------------------------------------------------------
 
 
+def _loader(config: Config) -> jinja2.BaseLoader:
+    """Templates from the configured theme, else the built-in one; "default/NAME" is always the
+    built-in template, so a theme's own base.html can extend "default/base.html"."""
+    return jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([theme / "templates" for theme in theme_dirs(config)]),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(BUILTIN_THEME / "templates")}),
+    ])
+
+
 def _environment(config: Config, archive: Archive, texts: dict[str, Text],
                  note_texts: dict[str, Text]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.theme_dir / "templates"),
+        loader=_loader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -295,6 +367,8 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text],
         refs=lambda ids: refs(archive, ids),
         tag_name=lambda tag: tag_name(archive, tag),
         RATING_SCALE=RATING_SCALE,
+        custom_css=CUSTOM_CSS in _static_files(config),
+        public_url=lambda path: _public_url(config, path),
         story_path=urls.story_path,
         issue_path=urls.issue_path,
         newsletter_path=urls.newsletter_path,
@@ -303,6 +377,9 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text],
         TAGS=urls.TAGS,
         ANNOTATED=urls.ANNOTATED,
         NOTES_REPORT=urls.NOTES_REPORT,
+        ARCHIVE=urls.ARCHIVE,
+        SEARCH=urls.SEARCH,
+        FEED=feeds.feed_path(),
     )
     return env
 
@@ -318,6 +395,14 @@ def _page(env: jinja2.Environment, template: str, path: str, config: Config, **o
         **objects,
     )
     return Page(path, html.encode("utf-8"))
+
+
+def _public_url(config: Config, path: str) -> str:
+    """The page's address on the published site, for rel=canonical and Open Graph: "" without a
+    base_url, and in an offline copy, which is read from disk wherever the reader put it."""
+    if not config.site.base_url or config.build.offline:
+        return ""
+    return urls.absolute(config.site.base_url, path)
 
 
 def _linker(path: str, config: Config) -> Callable[[str], str]:
@@ -343,7 +428,10 @@ def _site_pages(env: jinja2.Environment, archive: Archive, config: Config) -> It
         issues=issues[:HOME_ISSUES],
         newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
         top_tags=tag_counts(archive)[:HOME_TAGS],
+        download=publish.ZIP_NAME if config.build.zip and not config.build.offline else "",
     )
+    yield _page(env, "archive.html", urls.ARCHIVE, config, years=by_year_and_month(issues))
+    yield _page(env, "search.html", urls.SEARCH, config, tags=tag_cloud(archive))
     yield _page(env, "tags.html", urls.TAGS, config, tags=tag_cloud(archive))
     yield _page(env, "annotated.html", urls.ANNOTATED, config, notes=annotated_stories(archive))
     yield _page(env, "404.html", "404.html", config)
@@ -388,8 +476,8 @@ def _issue_pages(
             config,
             issue=issue,
             newsletter=archive.newsletter_by_slug[issue.newsletter],
-            intro=Markup(renderer.html(issue.intro, link)),
-            outro=Markup(renderer.html(issue.outro, link)),
+            intro=_html(renderer, issue.intro, link),
+            outro=_html(renderer, issue.outro, link),
             stories=archive.stories_by_issue.get(issue.id, ()),
         )
 
@@ -397,11 +485,13 @@ def _issue_pages(
 def _newsletter_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
     for newsletter in archive.newsletters:
         issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
+        path = urls.newsletter_path(newsletter.slug)
         yield _page(
             env,
             "newsletter.html",
-            urls.newsletter_path(newsletter.slug),
+            path,
             config,
+            feed=_feed_beside(path),
             newsletter=newsletter,
             years=by_year(issues),
             issue_count=len(issues),
@@ -411,5 +501,11 @@ def _newsletter_pages(env: jinja2.Environment, archive: Archive, config: Config)
 def _tag_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
     for tag, ids in sorted(archive.tags.items()):
         months = by_month(archive, (archive.story_by_id[i] for i in ids))
-        yield _page(env, "tag.html", urls.tag_path(tag), config, tag=tag, name=tag_name(archive, tag),
-                    months=months, count=len(ids))
+        path = urls.tag_path(tag)
+        yield _page(env, "tag.html", path, config, tag=tag, name=tag_name(archive, tag),
+                    months=months, count=len(ids), feed=_feed_beside(path))
+
+
+def _feed_beside(path: str) -> str:
+    """The feed of a newsletter's or tag's page, written beside its index.html."""
+    return feeds.feed_path(posixpath.dirname(path))

@@ -45,6 +45,10 @@ class ServeError(Exception):
     """The preview cannot start (a busy port, say); the message is one line."""
 
 
+class _Stop(BaseException):
+    """SIGINT or SIGTERM, raised in the main thread wherever it is, as Ctrl-C raises KeyboardInterrupt."""
+
+
 def serve(config: Config, load_config: Callable[[], Config], config_file: Path, host: str, port: int,
           on_ready: Callable[[str], None]) -> None:
     """Build, then serve config.output_dir until SIGINT or SIGTERM, rebuilding after every change.
@@ -54,14 +58,13 @@ def serve(config: Config, load_config: Callable[[], Config], config_file: Path, 
     rebuilder = Rebuilder(lambda: _pinned(load_config(), config), state,
                           BuildFootprint(config.content_dir / "stories"), changes)
     # Listen first, so a busy port fails at once; watch before the first build, so no edit is missed.
-    with open_server(host, port, config.output_dir, state) as server, \
+    with _stopped_by_signals(), open_server(host, port, config.output_dir, state) as server, \
             Watcher(watch_rules(config, config_file), changes.add):
         _warn_if_exposed(host)
         rebuilder.build()
         with _running(server, rebuilder, changes, state):
             on_ready(url_of(server))
-            wait_for_stop_signal()
-            log.info("Stopping the preview")
+            threading.Event().wait()  # forever: only a signal, raising _Stop here, ends it
 
 
 def _check_folders(config: Config) -> None:
@@ -84,9 +87,10 @@ def _pinned(config: Config, first: Config) -> Config:
 def _running(server: PreviewServer, rebuilder: Rebuilder, changes: Debouncer,
              state: BuildState) -> Iterator[None]:
     """The HTTP loop and the rebuild loop in threads; both are stopped and joined on the way out."""
+    # Daemons, so that a second Ctrl-C can leave a long build behind instead of waiting for it.
     threads = [
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="preview-http"),
-        # A daemon, so that a second Ctrl-C can leave a long build behind instead of waiting for it.
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="preview-http",
+                         daemon=True),
         threading.Thread(target=rebuilder.run, name="preview-rebuild", daemon=True),
     ]
     for thread in threads:
@@ -101,13 +105,24 @@ def _running(server: PreviewServer, rebuilder: Rebuilder, changes: Debouncer,
             thread.join()
 
 
-def wait_for_stop_signal() -> None:
-    """Block until SIGINT (Ctrl-C) or SIGTERM. The previous handlers are back afterwards, so a
-    second Ctrl-C interrupts a slow shutdown at once."""
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """The first SIGINT or SIGTERM stops the preview cleanly, from wherever the main thread is (the
+    first build included). The usual handlers are back at once, so a second Ctrl-C cuts a slow stop."""
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in signals}
+
+    def stop(signum: int, frame: object) -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        raise _Stop
+
+    for sig in signals:
+        signal.signal(sig, stop)
     try:
-        stop.wait()
+        yield
+    except _Stop:
+        log.info("Stopped the preview")
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -207,7 +222,8 @@ def respond(root: Path, url: str, state: BuildState) -> Response:
     target = resolve(root, parts.path)
     if target is not None and target.is_dir():
         if not parts.path.endswith("/"):
-            location = parts.path + "/" + (f"?{parts.query}" if parts.query else "")
+            # One leading slash: "//name/" would send the browser to another host.
+            location = "/" + parts.path.lstrip("/") + "/" + (f"?{parts.query}" if parts.query else "")
             return Response(HTTPStatus.FOUND, headers=(("Location", location), ("Cache-Control", "no-store")))
         target = resolve(root, parts.path + "index.html")
     body = _read(target)

@@ -41,6 +41,8 @@ HOME = "index.html"
 TAGS = "tags/index.html"
 ANNOTATED = "annotated/index.html"  # every story with an editor's note
 NOTES_REPORT = "notes-report/index.html"  # notes whose story, issue or tag is gone
+ARCHIVE = "archive/index.html"  # every issue by year and month
+SEARCH = "search/index.html"  # full results and filters; the index data lives in search/data/
 
 
 def relative(from_page: str, to_path: str, offline: bool = False) -> str:

@@ -11,12 +11,12 @@ from a person's edits there, so a rebuild never triggers another.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import stat
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +32,6 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from .config import Config
-
-log = logging.getLogger(__name__)
 
 CONTENT_FOLDERS = ("newsletters", "notes", "stories")
 _CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED}
@@ -62,11 +60,11 @@ class WatchRule:
 
 
 def watch_rules(config: Config, config_file: Path) -> list[WatchRule]:
-    content = config.content_dir.resolve()
+    content, config_file = config.content_dir.resolve(), config_file.resolve()
     return [
         WatchRule(content, True, only_under=tuple(content / name for name in CONTENT_FOLDERS)),
         WatchRule(config.theme_dir.resolve(), True),
-        WatchRule(config_file.resolve().parent, False, only_name=config_file.name),
+        WatchRule(config_file.parent, False, only_name=config_file.name),
     ]
 
 
@@ -96,6 +94,9 @@ class Watcher:
             self._observer.schedule(_Forward(rule, sink), str(rule.folder), recursive=rule.recursive)
 
     def start(self) -> None:
+        # When a folder tree appears (ingest writes a new issue), watchdog may add a watch twice, by
+        # its own walk and by the folders' creation events, and warns; the re-adding is harmless.
+        warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning)
         self._observer.start()
 
     def stop(self) -> None:

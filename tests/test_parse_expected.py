@@ -1,51 +1,32 @@
-"""The parser reads whole issues as a careful reader does: the five real seed issues
-(../shared/seeds/expected.json) and the project's own sample content
-(tests/golden/content.expected.json, paths relative to content/newsletters/)."""
+"""The parser reads whole issues as a careful reader does: the five real seed issues, the project's
+own sample content and the golden pairs of every form in tests/samples/ (see `expectations`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from newsarchive.formats import parse_text
 from tests import expectations
-from tests.conftest import ROOT, SEEDS
 
-SAMPLES = ROOT / "content" / "newsletters"
-GOLDEN = ROOT / "tests" / "golden" / "content.expected.json"
+CASES = [pytest.param(case, id=case.id) for case in expectations.golden_cases()]
 
 
-def _cases() -> list:
-    cases = []
-    for folder, expected in ((SEEDS, SEEDS / "expected.json"), (SAMPLES, GOLDEN)):
-        if expected.is_file():
-            cases += [pytest.param(folder, c, id=c["file"]) for c in expectations.load(expected)]
-    return cases
-
-
-def _parse(folder: Path, case: dict):
-    path = folder / case["file"]
-    return parse_text(path.read_text(encoding="utf-8"), path.name)
-
-
-@pytest.mark.parametrize("folder,case", _cases())
-def test_finds_every_story_in_order_and_nothing_else(folder, case):
-    issue = _parse(folder, case)
+@pytest.mark.parametrize("case", CASES)
+def test_finds_every_story_in_order_and_nothing_else(case):
+    issue = case.parse()
     found = [expectations.normalise(s.title) for s in issue.stories]
-    assert found == [expectations.normalise(t) for t in case["stories"]]
+    assert found == [expectations.normalise(t) for t in case.expected["stories"]]
 
 
-@pytest.mark.parametrize("folder,case", _cases())
-def test_reads_issue_metadata(folder, case):
-    issue = _parse(folder, case)
-    assert issue.newsletter == case["newsletter"]
-    assert issue.number == case["issue"]
-    assert (issue.date.isoformat() if issue.date else None) == case["date"]
+@pytest.mark.parametrize("case", CASES)
+def test_reads_issue_metadata(case):
+    issue = case.parse()
+    assert issue.newsletter == case.expected["newsletter"]
+    assert issue.number == case.expected["issue"]
+    assert (issue.date.isoformat() if issue.date else None) == case.expected["date"]
 
 
-@pytest.mark.parametrize("folder,case", _cases())
-def test_section_headings_are_not_stories(folder, case):
-    issue = _parse(folder, case)
+@pytest.mark.parametrize("case", CASES)
+def test_section_headings_are_not_stories(case):
+    issue = case.parse()
     titles = {expectations.normalise(s.title) for s in issue.stories}
-    assert not titles & {expectations.normalise(t) for t in case.get("not_stories", [])}
+    assert not titles & {expectations.normalise(t) for t in case.expected.get("not_stories", [])}

@@ -91,7 +91,10 @@ class Preview:
             text = self.get(path).text
             return text if test(text) else ""
 
-        return wait_for(ready, what)
+        try:
+            return wait_for(ready, what)
+        except AssertionError as error:  # the server's log says why: a build error, most likely
+            raise AssertionError(f"{error}; the server said:\n{self.stderr()[-3000:]}") from None
 
     def stop(self, sig: int = signal.SIGINT) -> float:
         """Send `sig`; return how long the server took to exit."""
@@ -190,6 +193,7 @@ def test_a_new_newsletter_rebuilds_once_not_again_for_its_own_story_files(previe
     time.sleep(1.5)  # a rebuild triggered by ingest's own writes would have finished by now
     assert epoch_of(preview.get("/").text) == after
     assert preview.stderr().count("Built ") == 2
+    assert "Warning" not in preview.stderr()
 
 
 def test_a_broken_template_shows_an_overlay_and_fixing_it_recovers(preview):
@@ -198,23 +202,34 @@ def test_a_broken_template_shows_an_overlay_and_fixing_it_recovers(preview):
     good = template.read_text(encoding="utf-8")
     lines = good.splitlines(keepends=True)
     template.write_text("".join([*lines[:2], "{% if %}\n", *lines[2:]]), encoding="utf-8")
-    page = preview.page_when(url, lambda page: "preview-build-error" in page, "the error overlay")
-    assert "theme/templates/story.html:3" in page
+    page = preview.page_when(url, lambda page: "story.html:3" in page, "the error in the overlay")
+    assert re.search(r'id="preview-build-error".*<strong>theme/templates/story.html:3</strong>', page)
     assert "<h1 class=\"story__title\">" in page  # the last good page is still served under it
 
     story.write_text(retitle(story.read_text(encoding="utf-8"), "Edited while broken"), encoding="utf-8")
     template.write_text(good, encoding="utf-8")
-    page = preview.page_when(url, lambda page: "preview-build-error" not in page, "the overlay to go")
+    page = preview.page_when(url, lambda page: "story.html:3" not in page, "the error to go")
     assert "Edited while broken" in page
+
+
+def test_a_broken_story_file_is_named_in_the_overlay_until_fixed(preview):
+    story, _ = story_file_and_url(preview.content)
+    good = story.read_text(encoding="utf-8")
+    story.write_text(good.replace("title: ", "title: [unclosed <b>", 1), encoding="utf-8")
+    page = preview.page_when("/", lambda page: "front matter" in page, "the error in the overlay")
+    where = re.escape(story.relative_to(preview.content).as_posix())
+    assert re.search(rf"{where}:\d+</strong>: front matter", page)
+    story.write_text(good, encoding="utf-8")
+    preview.page_when("/", lambda page: "front matter" not in page, "the error to go")
 
 
 def test_a_bad_config_shows_an_overlay_and_fixing_it_recovers(preview):
     good = preview.config.read_text(encoding="utf-8")
     preview.config.write_text(good.replace("strict = false", "stict = false"), encoding="utf-8")
-    page = preview.page_when("/", lambda page: "preview-build-error" in page, "the error overlay")
-    assert "unknown key &#x27;stict&#x27;" in page
+    page = preview.page_when("/", lambda page: "stict" in page, "the error in the overlay")
+    assert re.search(r'id="preview-build-error".*unknown key &#x27;stict&#x27;', page)
     preview.config.write_text(good, encoding="utf-8")
-    preview.page_when("/", lambda page: "preview-build-error" not in page, "the overlay to go")
+    preview.page_when("/", lambda page: "stict" not in page, "the error to go")
 
 
 # ---- serving -------------------------------------------------------------------------------------
@@ -285,6 +300,15 @@ def test_a_busy_port_is_one_clear_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert f"port {port}" in result.stderr and "in use" in result.stderr
+
+
+def test_an_output_folder_inside_the_watched_content_is_refused(tmp_path):
+    project_copy(tmp_path)
+    command = serve_command(tmp_path, "--port", "0")
+    command[command.index("--out") + 1] = str(tmp_path / "content" / "site")
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "must lie outside" in result.stderr
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -249,11 +249,20 @@ def test_answers_for_folders_files_and_types(site):
     state = BuildState()
     assert serve.respond(site, "/tags?a=1", state).headers == (("Location", "/tags/?a=1"),
                                                                 ("Cache-Control", "no-store"))
+    assert ("Location", "/tags/") in serve.respond(site, "http://example.org//tags", state).headers
     tags = serve.respond(site, "/tags/", state)
     assert tags.status == 200 and b"tags" in tags.body and b"/__livereload" in tags.body
     assert ("Content-Type", "text/html; charset=utf-8") in tags.headers
     assert serve.content_type(".css") == "text/css; charset=utf-8"
     assert serve.content_type(".png") == "image/png"
+
+
+def test_before_any_site_was_built_every_page_is_a_bare_404_with_the_overlay(tmp_path):
+    state = BuildState()
+    state.record(Failure((Fault("theme/templates/base.html", 1, "unexpected end of template"),), True), False)
+    response = serve.respond(tmp_path / "no-site-yet", "/", state)
+    assert response.status == 404
+    assert b"<strong>theme/templates/base.html:1</strong>" in response.body
 
 
 def test_only_loopback_hosts_go_without_a_warning(caplog):

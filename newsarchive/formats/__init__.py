@@ -75,7 +75,8 @@ ADAPTERS: tuple[Format, ...] = registry()
 
 def forms_from_config(config: Config) -> tuple[Format, ...]:
     """The forms described in the config's `[forms.<name>]` tables, in the order written."""
-    return tuple(described.DescribedForm(described.compile_spec(name, table)) for name, table in config.forms.items())
+    specs = (described.compile_spec(name, table) for name, table in config.forms.items())
+    return tuple(described.DescribedForm(spec) for spec in specs)
 
 
 def choose(text: str, filename: str, extra: tuple[Format, ...] = ()) -> Choice:

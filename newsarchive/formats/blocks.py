@@ -366,7 +366,8 @@ def _source(item: str) -> Source:
     match = _TITLE_AND_SITE.match(rest)
     title, site = (match["title"], match["site"]) if match else (rest, "")
     # The lead is kept as the source's label, unless it has to stand in for a missing title.
-    return Source(title or label.rstrip(": "), site, url.group(0).rstrip(".,") if url else "", label if title else "")
+    link = url.group(0).rstrip(".,") if url else ""
+    return Source(title or label.rstrip(": "), site, link, label if title else "")
 
 
 _CUT_OFF = re.compile(rf"(?<=\w){_ELLIPSIS}[\"'”’]?\s*$")

@@ -319,14 +319,20 @@ def _text(lines: Iterable[Line]) -> str:
 
 
 def _markdown(lines: list[Line], spec: FormSpec) -> str:
-    """The lines as Markdown: one blank line between paragraphs, subhead leads in bold."""
-    paragraphs = re.split(r"\n[ \t]*\n(?:[ \t]*\n)*", _text(lines))
-    return "\n\n".join(_bold_subhead(p, spec.subheads) for p in paragraphs if p.strip())
+    """The lines as Markdown: one blank line between paragraphs; a line led by a subhead opens a
+    paragraph (plain-text letters put one paragraph on each line) with its lead in bold."""
+    texts: list[str] = []
+    for line in lines:
+        lead = _subhead(line.text.strip(), spec.subheads)
+        texts += ["", lead] if lead else [line.text]
+    paragraphs = re.split(r"\n[ \t]*\n(?:[ \t]*\n)*", "\n".join(texts).strip())
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph.strip())
 
 
-def _bold_subhead(paragraph: str, subheads: tuple[re.Pattern[str], ...]) -> str:
+def _subhead(text: str, subheads: tuple[re.Pattern[str], ...]) -> str | None:
+    """The line with its subhead lead in bold, None when no subhead pattern matches its start."""
     for pattern in subheads:
-        match = pattern.match(paragraph)
+        match = pattern.match(text)
         if match and match[0].strip():
-            return f"**{match[0].strip()}** {paragraph[match.end():].lstrip()}"
-    return paragraph
+            return f"**{match[0].strip()}** {text[match.end():].lstrip()}"
+    return None

@@ -18,6 +18,7 @@ parsing, so an 8-bit part in any charset is decoded by its own charset.
 
 from __future__ import annotations
 
+import codecs
 import email
 import re
 from dataclasses import dataclass, replace
@@ -25,12 +26,24 @@ from email import policy
 from email.message import EmailMessage
 
 from ..model import DroppedBlock, ParsedIssue
-from .blocks import BodyForm, IssueMeta, best_form, html_text, is_email, padded_body, parse_date, title_meta, with_meta
+from .blocks import (
+    BodyForm,
+    IssueMeta,
+    best_form,
+    html_text,
+    is_email,
+    padded_body,
+    parse_date,
+    title_meta,
+    with_meta,
+)
 
 STRUCTURE = 0.3  # a body form this sure of a text/plain part means the part kept the issue's shape
 READ_TYPES = ("text/plain", "text/html")
 _REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|fw)\s*:\s*)+", re.I)
-_HEADER_END = re.compile(r"\r?\n[ \t]*\r?\n")
+_HEADER_END = re.compile(rb"\r?\n[ \t]*\r?\n")
+_ASCII_RUN = re.compile(r"[\x00-\x7f]*")
+MIN_NEEDLE = 16  # characters of a part's opening that find it in the file reliably
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,9 @@ class EmailExport:
         chosen = self._chosen(parts, filename)
         form, _ = best_form(self.body_forms, chosen.body, filename)
         issue = form.parse(chosen.body, filename)
-        headers = DroppedBlock(1, "email-headers", _HEADER_END.split(text, 1)[0].strip())
+        # Undecodable header bytes are shown as U+FFFD: the block is text for people.
+        header_text = raw[: _header_end(raw)].decode("utf-8", "replace").strip()
+        headers = DroppedBlock(1, "email-headers", header_text)
         others = [_alternative(part) for part in parts if part is not chosen]
         issue = with_meta(issue, mail_meta(message), f"{self.name}/{issue.format}", [headers, *others])
         return replace(issue, newsletter=issue.newsletter or _sender(message))
@@ -80,22 +95,58 @@ def text_parts(message: EmailMessage, raw: bytes) -> list[TextPart]:
         if part.is_multipart() or part.get_content_type() not in READ_TYPES:
             continue
         if part.get_content_disposition() != "attachment":
-            parts.append(TextPart(part.get_content_type(), _content(part).lstrip("\r\n"), _first_line(part, raw)))
+            line = _body_line(raw) if part is message else _first_line(part, raw)
+            parts.append(TextPart(part.get_content_type(), _content(part).lstrip("\r\n"), line))
     return parts
 
 
 def _content(part: EmailMessage) -> str:
-    try:
+    """The part's text, decoded by its charset. A part that names none (a plain-text export has no
+    MIME headers) or one Python does not know is read as UTF-8, as the file was."""
+    charset = part.get_content_charset()
+    if charset and _known_charset(charset):
         return part.get_content()
-    except LookupError:  # a charset Python does not know: read as UTF-8, marking what does not decode
-        return part.get_payload(decode=True).decode("utf-8", "replace")
+    return part.get_payload(decode=True).decode("utf-8", "replace")
+
+
+def _known_charset(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def _header_end(raw: bytes) -> int:
+    """Where the header block ends: at the first blank line, else at the end of the file."""
+    blank = _HEADER_END.search(raw)
+    return blank.start() if blank else len(raw)
+
+
+def _body_line(raw: bytes) -> int:
+    """The file line where a single-part message's content starts: the first after the headers
+    that is not blank."""
+    start = _header_end(raw)
+    start += len(raw[start:]) - len(raw[start:].lstrip(b"\r\n \t"))
+    return raw.count(b"\n", 0, start) + 1
 
 
 def _first_line(part: EmailMessage, raw: bytes) -> int:
-    """The file line where the part's content starts: its encoded text is found in the file."""
-    payload = str(part.get_payload(decode=False)).lstrip("\r\n")
-    position = raw.find(payload[:200].encode("ascii", "surrogateescape")) if payload else -1
+    """The file line where the part's content starts: its transfer-encoded text is found in the
+    file. 1 when it cannot be found."""
+    needle = _needle(str(part.get_payload(decode=False)).lstrip("\r\n")[:200], part.get_content_charset())
+    position = raw.find(needle) if needle else -1
     return raw.count(b"\n", 0, position) + 1 if position >= 0 else 1
+
+
+def _needle(payload: str, charset: str | None) -> bytes:
+    """Bytes of the file that open the payload. `get_payload` gives an 8-bit part decoded by its
+    charset (non-ASCII bytes of a part without one come back as U+FFFD), so the ASCII text the
+    payload opens with is searched; a payload that opens with other characters is encoded back."""
+    opening = _ASCII_RUN.match(payload)[0]
+    if len(opening) >= MIN_NEEDLE or len(opening) == len(payload):
+        return opening.encode("ascii")
+    return payload.encode(charset if charset and _known_charset(charset) else "utf-8", "replace")
 
 
 def _alternative(part: TextPart) -> DroppedBlock:

@@ -47,12 +47,16 @@ SUBSTACK_CHROME: tuple[DropRule, ...] = (
     DropRule("share-button", re.compile(r"^\[Share [^\]]{1,60}\]\([^)\s]*\)$")),
     _button("comment-button", r"Leave a comment"),
     _button("upgrade-button", r"Upgrade to paid"),
-    DropRule("subscribe-pitch", re.compile(r"^Thanks for reading [^!\n]{1,80}! Subscribe for free\b"), "block"),
+    DropRule("subscribe-pitch", re.compile(r"^Thanks for reading [^!\n]{1,80}! Subscribe for free\b"),
+             "block"),
     DropRule("email-field", re.compile(r"^Type your email(?:…|\.\.\.)?$", re.I)),
     DropRule("copyright", re.compile(r"^(?:©|\([cC]\))\s*\d{4}\b")),
 )
 TITLE_HEADING = re.compile(r"^#(?!#)\s+(?P<title>.+?)(?:\s+#+)?$")
-DATE_LINE = re.compile(r"^(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})$")
+# A line that is only the date: "Mar 09, 2026", "9 March 2026", "2026-03-09".
+DATE_LINE = re.compile(
+    r"^(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})$"
+)
 BOLD_HEADLINE = re.compile(r"^(?:\*\*|__)(?P<title>[^*_].*?)(?:\*\*|__)$")
 SECTION_INTRO_WORDS = 60  # a section's own introduction is short; a story with subheads is not
 
@@ -83,7 +87,8 @@ class MarkdownPostFormat:
         meta, body, _ = split_front_matter(text)
         lines = numbered_lines(body)
         outline = outline_of(lines)
-        signs = bool(meta) + outline.title_heading + _has_chrome(lines) + filename.lower().endswith((".md", ".markdown"))
+        markdown_name = filename.lower().endswith((".md", ".markdown"))
+        signs = bool(meta) + outline.title_heading + _has_chrome(lines) + markdown_name
         separators = sum(is_separator(line.text) for line in lines)
         if outline.story_level:
             return min(0.6 + 0.1 * signs, 0.9)
@@ -156,7 +161,8 @@ def _holds_stories(level: int, headings: list[_Heading], lines: list[Line]) -> b
     names = [h.text.casefold() for group in children for h in group]
     if not all(children) or len(names) <= len(spans) or len(set(names)) < len(names):
         return False
-    return all(_words_between(lines, span[0], group[0]) <= SECTION_INTRO_WORDS for span, group in zip(spans, children))
+    intros = (_words_between(lines, span[0], group[0]) for span, group in zip(spans, children, strict=True))
+    return all(words <= SECTION_INTRO_WORDS for words in intros)
 
 
 def _spans(level: int, headings: list[_Heading]) -> list[list[_Heading]]:

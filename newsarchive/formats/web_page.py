@@ -6,7 +6,7 @@ site name (`og:site_name`, the newsletter when the title does not name one), dat
 URL. Scripts, styles, navigation, headers, footers, asides, forms and buttons are dropped, each
 under its own rule, and so is everything outside the content (`<main>`, else the first
 `<article>`, else `<body>`). The content is converted to Markdown with markdownify, one block at a
-time, and each block is placed at its line in the file, so story line numbers are the file's.
+time, remembering the file line each block came from, so story line numbers are the file's.
 Images are left out (their alt text is no text a reader of the page saw).
 
 The Markdown goes to whichever body form fits it best (usually the Markdown post form, which
@@ -16,7 +16,7 @@ splits it at its headings); body forms are handed in by the format registry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
 from markdownify import MarkdownConverter
@@ -41,6 +41,9 @@ CONTENT_ROOTS = ("main, [role=main]", "article", "body")
 # Elements that hold blocks and are descended into; any other element is converted as one block.
 CONTAINERS = frozenset("[document] html body main article section div center details".split())
 BLOCKS = CONTAINERS | frozenset("p h1 h2 h3 h4 h5 h6 ul ol dl blockquote pre table hr figure address".split())
+CODE = frozenset(("script", "style", "template"))
+TABLE_PARTS = frozenset("table thead tbody tfoot tr td th".split())
+LAYOUT_SIGNS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 _NOT_TEXT = (Comment, Declaration, Doctype)
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|div|li|td)>", re.I)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ")
@@ -53,6 +56,11 @@ class Page:
     meta: IssueMeta
     markdown: str
     dropped: tuple[DroppedBlock, ...]
+    origins: tuple[int, ...]  # the file line each Markdown line came from
+
+    def file_line(self, markdown_line: int) -> int:
+        inside = 0 < markdown_line <= len(self.origins)
+        return self.origins[markdown_line - 1] if inside else markdown_line
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class WebPage:
     def parse(self, text: str, filename: str) -> ParsedIssue:
         page = read_page(text)
         form, _ = best_form(self.body_forms, page.markdown, filename)
-        issue = form.parse(page.markdown, filename)
+        issue = _in_file_lines(form.parse(page.markdown, filename), page)
         return with_meta(issue, page.meta, f"{self.name}/{issue.format}", page.dropped)
 
 
@@ -81,7 +89,17 @@ def read_page(html: str) -> Page:
     dropped = _drop_elements(soup)
     root = next((found for css in CONTENT_ROOTS if (found := soup.select_one(css))), soup)
     dropped += _outside(root)
-    return Page(meta, _markdown(root), tuple(sorted(dropped, key=lambda block: block.line)))
+    markdown, origins = _markdown(root)
+    return Page(meta, markdown, tuple(sorted(dropped, key=lambda block: block.line)), origins)
+
+
+def _in_file_lines(issue: ParsedIssue, page: Page) -> ParsedIssue:
+    """The body form's reading with its Markdown line numbers turned into the file's."""
+    return replace(
+        issue,
+        stories=tuple(replace(story, line=page.file_line(story.line)) for story in issue.stories),
+        dropped=tuple(replace(block, line=page.file_line(block.line)) for block in issue.dropped),
+    )
 
 
 def _page_meta(soup: BeautifulSoup) -> IssueMeta:
@@ -123,13 +141,16 @@ def _without_site(title: str, site: str) -> str:
 
 
 def _text(element: Tag | NavigableString) -> str:
-    if isinstance(element, _NOT_TEXT):
+    """The text a browser shows of an element: none of comments, doctypes, or code."""
+    if isinstance(element, _NOT_TEXT) or (isinstance(element, Tag) and element.name in CODE):
         return ""
     text = element.get_text(" ") if isinstance(element, Tag) else str(element)
     return " ".join(text.split())
 
 
 def _drop_elements(soup: BeautifulSoup) -> list[DroppedBlock]:
+    """Drop the elements no reader reads as the issue, each recorded with the text a browser
+    would show of it (none for code: scripts, styles, templates)."""
     dropped: list[DroppedBlock] = []
     for css, rule in DROPPED_ELEMENTS:
         for element in soup.select(css):
@@ -141,7 +162,7 @@ def _drop_elements(soup: BeautifulSoup) -> list[DroppedBlock]:
     if head:
         dropped.append(DroppedBlock(head.sourceline or 1, "page-head", _text(head)))
         head.decompose()
-    return [block for block in dropped if block.text]
+    return dropped
 
 
 def _outside(root: Tag) -> list[DroppedBlock]:
@@ -158,26 +179,41 @@ def _outside(root: Tag) -> list[DroppedBlock]:
     return dropped
 
 
-def _markdown(root: Tag) -> str:
-    """The content as Markdown, each block at its line in the file (later when blocks crowd)."""
+def _markdown(root: Tag) -> tuple[str, tuple[int, ...]]:
+    """The content as Markdown, blocks apart by a blank line, and the file line of each of its
+    lines (a block's lines all count from the line the block starts on)."""
     converter = MarkdownConverter(heading_style="ATX", bullets="-", strip=["img"])
     lines: list[str] = []
+    origins: list[int] = []
     for block in _blocks(root):
         markdown = converter.convert_soup(block).strip()
-        if markdown:
-            start = max((block.sourceline or 1) - 1, len(lines) + 1 if lines else 0)
-            lines += [""] * (start - len(lines)) + markdown.splitlines()
-    return "\n".join(lines)
+        if not markdown:
+            continue
+        start = block.sourceline or 1
+        if lines:
+            lines.append("")
+            origins.append(start)
+        lines += markdown.splitlines()
+        origins += [start] * (len(lines) - len(origins))
+    return "\n".join(lines), tuple(origins)
 
 
 def _blocks(element: Tag) -> list[Tag]:
     """The blocks to convert one by one: a container holding only blocks is opened up."""
     children = [child for child in element.children if _text(child) or _is_rule(child)]
-    if element.name in CONTAINERS and children and all(
-        isinstance(child, Tag) and child.name in BLOCKS for child in children
+    if _opens(element) and children and all(
+        isinstance(child, Tag) and (child.name in BLOCKS or _opens(child)) for child in children
     ):
         return [block for child in children for block in _blocks(child)]
     return [element]
+
+
+def _opens(element: Tag) -> bool:
+    """A container, or a part of a layout table (one holding paragraphs or headings, as HTML
+    emails are laid out) rather than a table of data."""
+    if element.name in CONTAINERS:
+        return True
+    return element.name in TABLE_PARTS and element.find(LAYOUT_SIGNS) is not None
 
 
 def _is_rule(element: Tag | NavigableString) -> bool:
