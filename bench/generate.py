@@ -95,8 +95,8 @@ def issue_sizes(rng: random.Random, total: int) -> list[int]:
     """Issue sizes of 4-12 stories adding up to `total` (a smaller archive is one issue)."""
     sizes: list[int] = []
     left = total
-    while left > 12:
-        size = rng.randint(4, min(12, left - 4)) if left >= 8 else left
+    while left > 12:  # leaves 4-12 for the last issue
+        size = rng.randint(4, min(12, left - 4))
         sizes.append(size)
         left -= size
     return sizes + ([left] if left else [])

@@ -48,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Time our build, Hugo and Pelican on generated archives (see bench/README.md)."
+    )
     parser.add_argument(
         "--sizes", default="1000,10000", help="archive sizes in stories (default: 1000,10000)"
     )
@@ -159,17 +161,30 @@ def measure_engine(engine: Engine, runs: int, size: int) -> dict[str, Sample | s
     engine.prepare()
     log = logs / f"{engine.name}.log"
     figures: dict[str, Sample | str | None] = {}
+    scenarios = {
+        "cold": lambda: median([_cold(engine, log) for _ in range(runs)]),
+        "no-change": lambda: median([engine.build(log) for _ in range(runs)]),
+        "story": lambda: median([_after_story_edit(engine, log, n) for n in range(runs)]),
+        "template": lambda: median([_after_template_edit(engine, log, n) for n in range(runs)]),
+        "serve": lambda: _serve(engine, runs, size, logs),
+    }
     try:
-        figures["cold"] = median([_cold(engine, log) for _ in range(runs)])
-        figures["no-change"] = median([engine.build(log) for _ in range(runs)])
-        figures["story"] = median([_after_story_edit(engine, log, n) for n in range(runs)])
-        figures["template"] = median([_after_template_edit(engine, log, n) for n in range(runs)])
-        figures["serve"] = _serve(engine, runs, size, logs)
+        for scenario, measure in scenarios.items():
+            figures[scenario] = measure()
+            print(f"  {engine.name}, {scenario}: {_progress(figures[scenario])}", flush=True)
     except CommandFailed as error:
         figures["error"] = str(error)
         print(f"  {engine.name}: {error}", flush=True)
-    print(f"  {engine.name}: done", flush=True)
     return figures
+
+
+def _progress(figure: Sample | str | None) -> str:
+    """One scenario's figures as they come, so a long run shows where it is."""
+    if not isinstance(figure, Sample):
+        return str(figure or "not measured")
+    cpu = f", {figure.cpu:.2f} s CPU" if figure.cpu is not None else ""
+    peak = f", {figure.peak_mb:.0f} MB" if figure.peak_mb is not None else ""
+    return f"{figure.wall:.2f} s{cpu}{peak}"
 
 
 def _cold(engine: Engine, log: Path) -> Sample:

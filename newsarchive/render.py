@@ -116,12 +116,13 @@ def render(archive: Archive, config: Config) -> list[Page]:
         *search.index_pages(archive, _search_entries(archive, texts), config.build.offline),
     ]
     keys = search.link_keys(archive)
-    return sorted((search.mark_story_links(page, keys) for page in pages), key=lambda page: page.path)
+    return sorted((search.with_story_links(page, keys) for page in pages), key=lambda page: page.path)
 
 
 def _search_entries(archive: Archive, texts: dict[str, Text]) -> dict[str, search.Entry]:
     """What the search index and link previews show of each story: its context line and text."""
-    return {story.id: search.Entry(_story_ref(archive, story).context, markup.plain_text(texts[story.id].html))
+    return {story.id: search.Entry(_story_ref(archive, story).context,
+                                   markup.plain_text(texts[story.id].html))
             for story in archive.stories}
 
 

@@ -1,5 +1,5 @@
-"""Render stage helper: the search index that theme/static/search.js reads, and the doc keys that
-let theme/static/preview.js show a story link's popover. Pure: an Archive in, Pages out.
+"""Render stage helper: the search index that theme/static/search.js reads, and the map of story
+links that lets theme/static/preview.js show a link's popover. Pure: an Archive in, Pages out.
 
 Every index file is a classic script, `NA_SEARCH.add("<id>", <JSON>);\\n`, because fetch() and
 ES modules fail on file://: search.js loads one by appending a <script src> whose URL it computes
@@ -22,6 +22,10 @@ higher number means a newer story (search.js breaks score ties that way). A scor
 field, its weight times how often the term occurs there (at most MAX_COUNT), so one title hit
 outranks any number of body hits. `tokens` is the one tokeniser rule; search.js spells the same
 rule, and the tests hold both to the same cases.
+
+Link previews: each HTML page that links other stories gets, before </body>, a JSON map from those
+links' hrefs to the stories' doc keys ("<doc shard>:<index>"); preview.js looks a hovered link up
+there and reads the story from its document shard. The map leaves the links' markup untouched.
 """
 
 from __future__ import annotations
@@ -48,15 +52,16 @@ TITLE_WEIGHT, TAG_WEIGHT, BODY_WEIGHT = 10, 5, 1
 MAX_COUNT = 5  # occurrences of a term in one field that still add to its score
 NEWSLETTER_TERM, TAG_TERM = "@", "#"  # prefixes of filter terms; neither is a word character
 
-# Tokens: NFKD-normalised, lower-cased text without combining accents, split into runs of these characters:
-# ASCII letters and digits, and the letters of the Basic Multilingual Plane's scripts (Latin,
+# Tokens: NFKD-normalised, lower-cased text without combining accents, split into runs of these
+# characters: ASCII letters and digits, and the letters of the Basic Multilingual Plane's scripts (Latin,
 # Greek, Cyrillic ... CJK, Hangul), leaving out its punctuation and symbol blocks. Astral
 # characters (emoji) separate words: JavaScript regular expressions without /u see them as two
 # surrogates, which fall outside these ranges too, so both languages split alike.
 WORD_CHARS = "0-9a-z\u00c0-\u1fff\u2c00-\u2dff\u2e80-\u2fff\u3040-\ud7ff\uf900-\ufdff\ufe70-\ufefe"
 _WORD = re.compile(f"[{WORD_CHARS}]+")
 _ACCENTS = re.compile("[\u0300-\u036f]")
-_LINK_TAG = re.compile(r'<a\b[^>]*?\shref="([^"]*)"[^>]*>')  # in sanitised or template-escaped HTML
+_LINK_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')  # in sanitised or template-escaped HTML
+LINKS_ID = "story-links"  # the id of a page's href -> doc key map
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def documents(archive: Archive) -> list[Story]:
 
 
 def doc_key(number: int) -> str:
-    """A document's key, "<shard>:<index in shard>", as data-doc attributes give it."""
+    """A document's key, "<shard>:<index in shard>", as pages' story-links maps give it."""
     return f"{number // DOCS_PER_SHARD}:{number % DOCS_PER_SHARD}"
 
 
@@ -103,7 +108,8 @@ def index_pages(archive: Archive, entries: Mapping[str, Entry], offline: bool) -
     docs = [_document(story, entries[story.id], tag_numbers, offline) for story in stories]
     return [
         _script("manifest", _json(manifest)),
-        *(_script(f"t{n}", "{" + ",".join(piece for _, piece in shard) + "}") for n, shard in enumerate(shards)),
+        *(_script(f"t{n}", "{" + ",".join(piece for _, piece in shard) + "}")
+          for n, shard in enumerate(shards)),
         *(_script(f"d{n}", _json(docs[start:start + DOCS_PER_SHARD]))
           for n, start in enumerate(range(0, len(docs), DOCS_PER_SHARD))),
     ]
@@ -130,8 +136,10 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def _scores(archive: Archive, story: Story, entry: Entry) -> dict[str, int]:
     """term -> score in one story: per field, weight x occurrences (at most MAX_COUNT)."""
     tag_names = " ".join(archive.tag_names.get(tag, tag) for tag in story.tags)
-    fields = ((TITLE_WEIGHT, story.title), (TAG_WEIGHT, tag_names), (BODY_WEIGHT, f"{story.dek} {entry.text}"))
-    scores = {NEWSLETTER_TERM + story.newsletter: 1, **{TAG_TERM + tag: 1 for tag in story.tags if tag in archive.tags}}
+    fields = ((TITLE_WEIGHT, story.title), (TAG_WEIGHT, tag_names),
+              (BODY_WEIGHT, f"{story.dek} {entry.text}"))
+    scores = {NEWSLETTER_TERM + story.newsletter: 1}
+    scores.update((TAG_TERM + tag, 1) for tag in story.tags if tag in archive.tags)
     for weight, text in fields:
         for term, count in Counter(tokens(text)).items():
             scores[term] = scores.get(term, 0) + weight * min(count, MAX_COUNT)
@@ -153,8 +161,9 @@ def _encode(term: str, hits: list[tuple[int, int]]) -> list[int]:
     if len(hits) > POSTINGS_CAP and not term.startswith((NEWSLETTER_TERM, TAG_TERM)):
         kept = sorted(sorted(hits, key=lambda hit: (-hit[1], hit[0]))[:POSTINGS_CAP])
     numbers = [number for number, _ in kept]
-    deltas = [number - previous for previous, number in zip([0, *numbers], numbers)]
-    return [len(hits), *itertools.chain.from_iterable(zip(deltas, (score for _, score in kept)))]
+    deltas = [number - previous for previous, number in zip([0, *numbers[:-1]], numbers, strict=True)]
+    scores = [score for _, score in kept]
+    return [len(hits), *itertools.chain.from_iterable(zip(deltas, scores, strict=True))]
 
 
 def _term_shards(postings: Mapping[str, list[int]]) -> list[list[tuple[str, str]]]:
@@ -188,20 +197,31 @@ def _script(shard: str, data: str) -> Page:
 
 
 def link_keys(archive: Archive) -> dict[str, str]:
-    """Story page path -> its doc key, for `mark_story_links`."""
+    """Story page path -> its doc key, for `with_story_links`."""
     return {urls.story_path(story.id): doc_key(n) for n, story in enumerate(documents(archive))}
 
 
-def mark_story_links(page: Page, keys: Mapping[str, str]) -> Page:
-    """Give every link of an HTML page to another story's page a data-doc="<key>" attribute."""
+def story_links(page: str, text: str, keys: Mapping[str, str]) -> dict[str, str]:
+    """href -> doc key of each link of an HTML page to another story's page, sorted by href."""
+    found = {}
+    for href in map(html.unescape, _LINK_HREF.findall(text)):
+        target = resolve(page, href)
+        if target in keys and target != page:
+            found[href] = keys[target]
+    return dict(sorted(found.items()))
+
+
+def with_story_links(page: Page, keys: Mapping[str, str]) -> Page:
+    """An HTML page with, before </body>, the JSON map of `story_links` that preview.js reads
+    (<script type="application/json" id="story-links">); the links themselves stay as they are."""
     if not page.path.endswith(".html"):
         return page
     text = page.content.decode("utf-8")
-    marked = _LINK_TAG.sub(lambda match: _marked(match, page.path, keys), text)
-    return page if marked == text else Page(page.path, marked.encode("utf-8"))
-
-
-def _marked(match: re.Match, page: str, keys: Mapping[str, str]) -> str:
-    target = resolve(page, html.unescape(match[1]))
-    key = keys.get(target) if target != page else None
-    return f'{match[0][:-1]} data-doc="{key}">' if key else match[0]
+    links = story_links(page.path, text, keys)
+    if not links:
+        return page
+    data = _json(links).replace("</", "<\\/")  # cannot end the script element early
+    block = f'<script type="application/json" id="{LINKS_ID}">{data}</script>\n'
+    end = text.rfind("</body>")
+    at = end if end >= 0 else len(text)
+    return Page(page.path, (text[:at] + block + text[at:]).encode("utf-8"))

@@ -17,6 +17,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,7 +65,8 @@ def serve(config: Config, load_config: Callable[[], Config], config_file: Path, 
         rebuilder.build()
         with _running(server, rebuilder, changes, state):
             on_ready(url_of(server))
-            threading.Event().wait()  # forever: only a signal, raising _Stop here, ends it
+            while True:  # until a signal raises _Stop here; the naps let its handler run even
+                time.sleep(0.25)  # when the signal landed on another thread
 
 
 def _check_folders(config: Config) -> None:
@@ -89,7 +91,7 @@ def _running(server: PreviewServer, rebuilder: Rebuilder, changes: Debouncer,
     """The HTTP loop and the rebuild loop in threads; both are stopped and joined on the way out."""
     # Daemons, so that a second Ctrl-C can leave a long build behind instead of waiting for it.
     threads = [
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="preview-http",
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="preview-http",
                          daemon=True),
         threading.Thread(target=rebuilder.run, name="preview-rebuild", daemon=True),
     ]

@@ -329,11 +329,3 @@ def test_each_form_is_recognised_by_its_structure(text, adapter):
 )
 def test_every_word_lands_once(text, adapter):
     assert _accounted_words(_parse(adapter, text)) == _words(text)
-
-
-@pytest.mark.parametrize("stem", ["000_", "002_", "003_"])
-def test_every_word_of_the_seeds_lands_once(seeds, stem):
-    path = next(seeds.glob(f"{stem}*.txt"))
-    text = path.read_text(encoding="utf-8")
-    issue = choose(text, path.name).adapter.parse(text, path.name)
-    assert _accounted_words(issue) == _words(text)

@@ -80,7 +80,7 @@ def postings(index: dict, term: str) -> tuple[int, dict[int, int]]:
     (shard,) = term_shards_for(index, term, term)
     encoded = index[shard].get(term, [0])
     numbers = itertools.accumulate(encoded[1::2])
-    return encoded[0], dict(zip(numbers, encoded[2::2]))
+    return encoded[0], dict(zip(numbers, encoded[2::2], strict=True))
 
 
 def document(index: dict, number: int) -> dict:
@@ -191,35 +191,47 @@ def test_the_build_writes_the_index_beside_the_search_page(pages):
     assert {"static/search.js", "static/preview.js"} <= set(pages)
 
 
-def test_links_to_other_stories_carry_their_doc_key(pages):
-    keys = search.link_keys(small_archive())
-    assert keys[FOLDS] == "0:4"
-    html = pages[XSS]
-    assert re.search(r'<a [^>]*href="../deepmind-folds-proteins/"[^>]* data-doc="0:4">', html)
-    assert not re.search(r'<a [^>]*href="../"[^>]* data-doc=', html)  # its issue is no story
-    assert "data-doc" not in pages[urls.TAGS]
+def links_map(html: str) -> dict[str, str]:
+    """The href -> doc key map a page gives preview.js."""
+    found = re.findall(r'<script type="application/json" id="story-links">(.*?)</script>\n</body>', html)
+    return json.loads(found[0]) if found else {}
+
+
+def test_a_page_maps_its_links_to_other_stories_to_their_doc_keys(pages):
+    assert search.link_keys(small_archive())[FOLDS] == "0:4"
+    links = links_map(pages[XSS])
+    assert links["../deepmind-folds-proteins/"] == "0:4" and links["../last-one/"] == "0:2"
+    assert "../" not in links and "./" not in links  # its issue is no story, and itself is not linked
+    assert list(links) == sorted(links)
+    assert links_map(pages[urls.TAGS]) == {} and "story-links" not in pages[urls.TAGS]
 
 
 def test_a_story_page_does_not_preview_itself():
-    archive = small_archive()
-    page = search.mark_story_links(Page(FOLDS, b'<a href="./">me</a> <a href="../xss-attempt/">x</a>'),
-                                   search.link_keys(archive))
-    assert page.content == b'<a href="./">me</a> <a href="../xss-attempt/" data-doc="0:3">x</a>'
+    page = Page(FOLDS, b'<body><a href="./">me</a> <a class="x" href="../xss-attempt/">x</a></body>')
+    marked = search.with_story_links(page, search.link_keys(small_archive())).content.decode()
+    assert marked.startswith('<body><a href="./">me</a> <a class="x" href="../xss-attempt/">x</a><script')
+    assert links_map(marked) == {"../xss-attempt/": "0:3"}
 
 
 def test_external_links_and_other_files_are_left_alone():
     keys = {"a/index.html": "0:0"}
-    page = Page("b/index.html", b'<a href="https://x.org/a/">x</a> <a data-href="../a/">y</a>')
-    assert search.mark_story_links(page, keys) == page
-    script = Page("search/data/d0.js", b'<a href="../a/">')
-    assert search.mark_story_links(script, keys) is script
+    page = Page("b/index.html", b'<a href="https://x.org/a/">x</a> <a data-href="../a/">y</a></body>')
+    assert search.with_story_links(page, keys) == page
+    script = Page("search/data/d0.js", b'<a href="../a/"></body>')
+    assert search.with_story_links(script, keys) is script
+
+
+def test_a_links_map_cannot_end_its_script_element():
+    page = Page("b/index.html", b'<a href="../a/?x=&lt;/script&gt;">x</a></body>')
+    html = search.with_story_links(page, {"a/index.html": "0:0"}).content.decode()
+    assert html.count("</script>") == 1 and links_map(html) == {"../a/?x=</script>": "0:0"}
 
 
 def test_every_page_has_a_labelled_search_form_that_submits_to_the_search_page(pages):
     html = pages[FOLDS]
     assert '<form class="site-search" role="search" action="../../../search/" method="get">' in html
     assert '<label class="visually-hidden" for="site-search-input">' in html
-    assert 'id="site-search-input" type="search" name="q"' in html
+    assert 'id="site-search-input" type="text" name="q"' in html
     assert '<script src="../../../static/search.js" defer></script>' in html
     assert '<script src="../../../static/preview.js" defer></script>' in html
 
@@ -248,7 +260,8 @@ def synthetic_archive(stories: int, vocabulary: int = 4000, seed: int = 7) -> tu
     """Issues of ten stories (titles of 8 words, bodies of 200) from a Zipf-distributed vocabulary
     of made-up words, four newsletters, 300 tags; and each story's search.Entry."""
     rng = random.Random(seed)
-    syllables = "ba ver lo tan mi quor sel dra fen lu rik no ta vel zan cor bri mun pel sta gol hen".split()
+    syllables = ["ba", "ver", "lo", "tan", "mi", "quor", "sel", "dra", "fen", "lu", "rik", "no", "ta", "vel",
+                 "zan", "cor", "bri", "mun", "pel", "sta", "gol", "hen"]
     words = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(vocabulary * 2)})
     rng.shuffle(words)
     words = words[:vocabulary]
@@ -269,7 +282,8 @@ def synthetic_archive(stories: int, vocabulary: int = 4000, seed: int = 7) -> tu
     for story in all_stories:
         for tag in story.tags:
             tags.setdefault(tag, []).append(story.id)
-    archive = Archive(newsletters, tuple(issues), tuple(all_stories), {t: tuple(ids) for t, ids in tags.items()})
+    archive = Archive(newsletters, tuple(issues), tuple(all_stories),
+                      {tag: tuple(ids) for tag, ids in tags.items()})
     return archive, {s.id: search.Entry(f"{s.newsletter} · {s.date}", s.body) for s in all_stories}
 
 
@@ -320,7 +334,8 @@ def test_large_index_is_built_quickly_in_bounded_files(large):
     size = sizes(pages)
     assert seconds < 20
     assert index["manifest"]["docs"] == LARGE_STORIES
-    assert max(size[f"t{n}"] for n in range(len(index["manifest"]["termShards"]))) <= search.TERM_SHARD_BYTES + 100
+    term_shards = [size[f"t{n}"] for n in range(len(index["manifest"]["termShards"]))]
+    assert len(term_shards) > 10 and max(term_shards) <= search.TERM_SHARD_BYTES + 100
     assert all(len(index[name]) == search.DOCS_PER_SHARD for name in size if name.startswith("d"))
 
 

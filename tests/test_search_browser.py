@@ -32,7 +32,8 @@ class Site:
 
     def url(self, path: str) -> str:
         """The address of a page given by its folder ("search/"), as this site links it."""
-        return self.home.rsplit("/", 1)[0] + "/" + (path + "index.html" if self.home.endswith(".html") else path)
+        folder = self.home.rsplit("/", 1)[0]
+        return f"{folder}/{path}index.html" if self.home.endswith(".html") else f"{folder}/{path}"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -51,7 +52,8 @@ def _build(tmp: Path, *options: str) -> Path:
 def served_site(tmp_path_factory) -> Iterator[Site]:
     """The samples built as for a web host, served on a loopback port for the session."""
     folder = _build(tmp_path_factory.mktemp("served"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=folder))
+    handler = functools.partial(_QuietHandler, directory=folder)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Site(folder, f"http://127.0.0.1:{server.server_address[1]}/")
@@ -193,14 +195,15 @@ def test_a_tag_alone_lists_its_stories(site, page):
 
 def test_the_tokeniser_agrees_with_python(site, page):
     page.goto(site.home)
-    found = page.evaluate("cases => cases.map(text => NA_SEARCH.tokens(text))", [text for text, _ in TOKEN_CASES])
+    texts = [text for text, _ in TOKEN_CASES]
+    found = page.evaluate("cases => cases.map(text => NA_SEARCH.tokens(text))", texts)
     assert found == [expected for _, expected in TOKEN_CASES]
 
 
 # ---- link previews ---------------------------------------------------------------------------
 
 STORY = "tensor-dispatch/42/aminodes-cartographer-predicts-how-proteins-fit-together/"
-RELATED = ".related a[data-doc]"
+RELATED = ".related .ref-list a"
 PREVIEW = "#story-preview"
 
 

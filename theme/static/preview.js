@@ -1,7 +1,8 @@
-/* Link previews: hovering or focusing a link to another story (the build marks those with
-   data-doc="<document shard>:<index>") shows a popover with the story's title, newsletter, date and
-   first lines, read from the search index's document shards through NA_SEARCH.doc (search.js,
-   loaded first), so it needs no request beyond the site's own files and works from file://.
+/* Link previews: hovering or focusing a link to another story shows a popover with the story's
+   title, newsletter, date and first lines. The build lists a page's story links in a JSON map,
+   href -> "<document shard>:<index>" (<script type="application/json" id="story-links">), and the
+   story is read from the search index's document shards through NA_SEARCH.doc (search.js, loaded
+   first): no request beyond the site's own files, and it works from file://.
    The popover is a role="tooltip" the link names with aria-describedby while it shows; Esc hides
    it, and it takes no pointer events, so it never covers a click. */
 (function () {
@@ -13,12 +14,15 @@
   const ID = "story-preview";
 
   const search = window.NA_SEARCH;
+  const listed = document.getElementById("story-links");
+  const keys = listed ? JSON.parse(listed.textContent) : {};
   let tip = null;
   let current = null;  // the link whose preview shows or is about to
   let timer = 0;
 
   function storyLink(node) {
-    return node && node.closest ? node.closest("a[data-doc]") : null;
+    const link = node && node.closest ? node.closest("a[href]") : null;
+    return link && Object.prototype.hasOwnProperty.call(keys, link.getAttribute("href")) ? link : null;
   }
 
   function popover() {
@@ -28,7 +32,7 @@
       tip.className = "preview";
       tip.setAttribute("role", "tooltip");
       tip.hidden = true;
-      document.body.append(tip);
+      (document.querySelector("main") || document.body).append(tip);  // in a landmark, as all content
     }
     return tip;
   }
@@ -79,11 +83,11 @@
     hide();
     current = link;
     timer = setTimeout(() => {
-      search.doc(link.getAttribute("data-doc")).then((record) => show(link, record), hide);
+      search.doc(keys[link.getAttribute("href")]).then((record) => show(link, record), hide);
     }, delay);
   }
 
-  if (!search) return;
+  if (!search || !listed) return;
   document.addEventListener("mouseover", (event) => {
     const link = storyLink(event.target);
     if (link) schedule(link, HOVER_DELAY);

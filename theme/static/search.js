@@ -49,7 +49,8 @@
         script.src = new URL(DATA + id + ".js", root).href;
         script.onload = () => {
           script.remove();
-          return id in registered ? resolve(registered[id]) : reject(new Error(script.src + " did not register"));
+          if (id in registered) resolve(registered[id]);
+          else reject(new Error(script.src + " did not register"));
         };
         script.onerror = () => {
           script.remove();
@@ -68,7 +69,7 @@
     return load("d" + shard).then((docs) => docs[index]);
   }
 
-  // A story by the key data-doc attributes give: "<document shard>:<index in it>".
+  // A story by its key, "<document shard>:<index in it>" (as pages' story-links maps give it).
   function doc(key) {
     const parts = key.split(":");
     return docAt(Number(parts[0]), Number(parts[1]));
@@ -104,7 +105,8 @@
     for (const data of await termShards(m, word, prefix ? word + "\uffff" : word)) {
       const terms = prefix ? Object.keys(data).filter((term) => term.startsWith(word)) : [word];
       terms.filter((term) => has(data, term)).forEach((term) => {
-        addPostings(match, data[term], Math.log(1 + m.docs / data[term][0]) * (term === word ? 1 : PREFIX_WEIGHT));
+        const idf = Math.log(1 + m.docs / data[term][0]);
+        addPostings(match, data[term], idf * (term === word ? 1 : PREFIX_WEIGHT));
       });
     }
     return match;
@@ -131,10 +133,12 @@
   async function search(query, filters) {
     const words = queryWords(query);
     const m = await manifest();
-    if (!words.length && !filters.length) return { m: m, words: words, hits: [], capped: false, asked: false };
+    const asked = words.length > 0 || filters.length > 0;
+    if (!asked) return { m: m, words: words, asked: asked, hits: [], capped: false };
     const matches = await Promise.all(words.map((word) => lookup(m, word, word.length >= MIN_PREFIX))
       .concat(filters.map((term) => lookup(m, term, false))));
-    return Object.assign({ m: m, words: words, asked: true }, rank(matches.slice(0, words.length), matches.slice(words.length)));
+    const ranked = rank(matches.slice(0, words.length), matches.slice(words.length));
+    return { m: m, words: words, asked: asked, hits: ranked.hits, capped: ranked.capped };
   }
 
   // Every complete word and filter must match (a capped word cannot veto what it did not list);
@@ -226,31 +230,42 @@
 
   // ---- search boxes ------------------------------------------------------------------------
 
-  // An input (role=combobox) whose results fill a listbox as you type; ↑/↓ choose one, Enter
-  // opens it, Esc closes. box: input, list, status, limit(), filters(); optional: panel,
-  // withTags, shown(query, result) after each answer, close() (true when it closed something).
-  function searchBox(box) {
-    let latest = 0;
+  // ↑/↓ through the options of a listbox, from its combobox input (aria-activedescendant).
+  function chooser(input, list) {
     let active = -1;
-    const options = () => Array.from(box.list.querySelectorAll("[role=option]"));
+    const options = () => Array.from(list.querySelectorAll("[role=option]"));
 
     function choose(index) {
       const all = options();
       active = index;
       all.forEach((node, i) => node.setAttribute("aria-selected", String(i === active)));
       if (active < 0) {
-        box.input.removeAttribute("aria-activedescendant");
+        input.removeAttribute("aria-activedescendant");
         return;
       }
-      box.input.setAttribute("aria-activedescendant", all[active].id);
+      input.setAttribute("aria-activedescendant", all[active].id);
       all[active].scrollIntoView({ block: "nearest" });
     }
 
     function move(step) {
       const count = options().length;
-      if (!count) return;
-      choose(active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
+      if (count) choose(active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
     }
+
+    return {
+      choose: choose,
+      move: move,
+      chosen: () => (active >= 0 ? options()[active] : null),
+      count: () => options().length,
+    };
+  }
+
+  // An input (role=combobox) whose results fill a listbox as you type; ↑/↓ choose one, Enter
+  // opens it, Esc closes. box: input, list, status, limit(), filters(); optional: panel,
+  // withTags, shown(query, result) after each answer, close() for Esc.
+  function searchBox(box) {
+    const nav = chooser(box.input, box.list);
+    let latest = 0;
 
     async function run() {
       const ticket = ++latest;
@@ -269,10 +284,10 @@
 
     function show(query, result, records) {
       const tagNames = box.withTags ? result.m.tags : null;
+      const id = (i) => box.list.id + "-" + i;
       box.list.textContent = "";
-      records.forEach((record, i) => box.list.append(option(record, result.words, box.list.id + "-" + i, tagNames)));
-      active = -1;
-      box.input.removeAttribute("aria-activedescendant");
+      records.forEach((record, i) => box.list.append(option(record, result.words, id(i), tagNames)));
+      nav.choose(-1);
       box.status.textContent = summary(query, result);
       sync();
       if (box.shown) box.shown(query, result);
@@ -280,22 +295,23 @@
 
     // aria-expanded: whether the listbox shows any result.
     function sync() {
-      box.input.setAttribute("aria-expanded", String(options().length > 0 && !(box.panel && box.panel.hidden)));
+      box.input.setAttribute("aria-expanded", String(nav.count() > 0 && !(box.panel && box.panel.hidden)));
     }
 
     box.input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
-        move(event.key === "ArrowDown" ? 1 : -1);
-      } else if (event.key === "Enter" && active >= 0) {
+        nav.move(event.key === "ArrowDown" ? 1 : -1);
+      } else if (event.key === "Enter" && nav.chosen()) {
         event.preventDefault();
-        window.location.href = options()[active].href;
-      } else if (event.key === "Escape" && (box.close ? box.close() : active >= 0)) {
-        event.preventDefault();  // a search input would clear itself: Esc closes first
-        choose(-1);
+        window.location.href = nav.chosen().href;
+      } else if (event.key === "Escape") {
+        if (box.close) box.close();
+        nav.choose(-1);
       }
     });
-    box.input.addEventListener("focus", () => manifest().catch(() => undefined));  // warm up; run() reports failures
+    // Warm up on focus; a failure shows when run() needs the manifest.
+    box.input.addEventListener("focus", () => manifest().catch(() => undefined));
     return { run: run, sync: sync };
   }
 
@@ -313,14 +329,16 @@
       status: panel.querySelector("[role=status]"),
       limit: () => PANEL_RESULTS, filters: () => [],
       shown: (query) => { all.href = form.action + "?q=" + encodeURIComponent(query.trim()); },
-      close: () => { const wasOpen = !panel.hidden; setOpen(false); return wasOpen; },
+      close: () => setOpen(false),
     });
     input.addEventListener("input", () => {
       setOpen(input.value.trim() !== "");
       if (!panel.hidden) box.run();
     });
     input.addEventListener("focus", () => { if (input.value.trim()) { setOpen(true); box.run(); } });
-    form.addEventListener("focusout", (event) => { if (!form.contains(event.relatedTarget)) setOpen(false); });
+    form.addEventListener("focusout", (event) => {
+      if (!form.contains(event.relatedTarget)) setOpen(false);
+    });
   }
 
   // The search page's box: all results, PAGE_RESULTS at a time, filtered by the selects, with
@@ -366,9 +384,12 @@
 
   function remember(fields) {
     const params = new URLSearchParams();
-    fields.filter((field) => field.value.trim()).forEach((field) => params.set(field.name, field.value.trim()));
+    fields.forEach((field) => {
+      if (field.value.trim()) params.set(field.name, field.value.trim());
+    });
     const query = params.toString();
-    window.history.replaceState(null, "", (query ? "?" + query : window.location.pathname) + window.location.hash);
+    const address = (query ? "?" + query : window.location.pathname) + window.location.hash;
+    window.history.replaceState(null, "", address);
   }
 
   // "/" anywhere but in a field goes to the search box.
