@@ -10,13 +10,13 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import yaml
 from bs4 import BeautifulSoup
 
-from ..model import DroppedBlock, ParsedIssue, Source
+from ..model import DroppedBlock, ParsedIssue, ParsedStory, Source
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,20 @@ class Block:
     @property
     def first(self) -> str:
         return self.lines[0].text
+
+
+@dataclass
+class IssueParts:
+    """What an adapter gathers while it reads an issue: its stories, the text before and after
+    them (Markdown paragraphs), and the blocks it dropped with their rules."""
+
+    stories: list[ParsedStory] = field(default_factory=list)
+    intro: list[str] = field(default_factory=list)
+    outro: list[str] = field(default_factory=list)
+    dropped: list[DroppedBlock] = field(default_factory=list)
+
+    def drop(self, block: Block, rule: str) -> None:
+        self.dropped.append(DroppedBlock(block.line, rule, block.text))
 
 
 def numbered_lines(text: str, first_number: int = 1) -> list[Line]:

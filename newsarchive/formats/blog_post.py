@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from ..model import DroppedBlock, ParsedIssue, ParsedStory
 from .blocks import (
     Block,
+    IssueParts,
     Rule,
     blocks,
     bullet_item,
@@ -53,19 +53,6 @@ HEADING_WORDS = 16
 FOOTER_LINE_WORDS = 8
 
 
-@dataclass
-class _Post:
-    """Where the blocks of one post go while it is being read."""
-
-    stories: list[ParsedStory] = field(default_factory=list)
-    intro: list[str] = field(default_factory=list)
-    outro: list[str] = field(default_factory=list)
-    dropped: list[DroppedBlock] = field(default_factory=list)
-
-    def drop(self, block: Block, rule: str) -> None:
-        self.dropped.append(DroppedBlock(block.line, rule, block.text))
-
-
 class BlogPostFormat:
     name = "blog-post"
 
@@ -83,7 +70,7 @@ class BlogPostFormat:
         found = blocks(numbered_lines(decode_entities(text)))
         title, date, header = _header(found)
         footer = _footer_start(found)
-        post = _Post()
+        post = IssueParts()
         for block in found[:header]:
             post.drop(block, "issue header")
         _read(found[header:footer], post)
@@ -165,7 +152,7 @@ def _levels(found: list[Block], headings: list[int]) -> dict[int, str]:
     return levels
 
 
-def _read(found: list[Block], post: _Post) -> None:
+def _read(found: list[Block], post: IssueParts) -> None:
     """Cut the body at its headings and send each part to the intro, a story or the outro."""
     headings = _headings(found)
     levels = _levels(found, headings)
@@ -184,7 +171,7 @@ def _read(found: list[Block], post: _Post) -> None:
             post.outro += parts
 
 
-def _parts(found: list[Block], post: _Post) -> list[str]:
+def _parts(found: list[Block], post: IssueParts) -> list[str]:
     """The Markdown paragraphs and list items of some blocks; placeholders are dropped and the line
     after one (its caption) is set in italics."""
     parts: list[str] = []

@@ -27,6 +27,7 @@ from typing import Protocol
 from ..model import DroppedBlock, ParsedIssue, ParsedStory
 from .blocks import (
     IssueMeta,
+    IssueParts,
     Line,
     Rule,
     decode_entities,
@@ -123,14 +124,6 @@ class _Part:
     head: Line | None = None
     title: str = ""
     lines: list[Line] = field(default_factory=list)
-
-
-@dataclass
-class _Reading:
-    stories: list[ParsedStory] = field(default_factory=list)
-    intro: list[str] = field(default_factory=list)
-    outro: list[str] = field(default_factory=list)
-    dropped: list[DroppedBlock] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -265,12 +258,12 @@ def _titled(pattern: re.Pattern[str], text: str) -> str:
     return inline_text(title)
 
 
-def _read_parts(parts: list[_Part], spec: FormSpec) -> _Reading:
+def _read_parts(parts: list[_Part], spec: FormSpec) -> IssueParts:
     """Send each part to a story, the intro, the outro or the dropped list, in reading order."""
     if spec.headline is None:  # separators alone: every chunk is a story, led by its first line
         parts = [_first_line_story(part) if part.kind in ("lead", "open") else part for part in parts]
     last_story = max((i for i, part in enumerate(parts) if part.kind == "story"), default=-1)
-    reading, drafts = _Reading(), []
+    reading, drafts = IssueParts(), []
     for index, part in enumerate(parts):
         if part.kind == "story":
             drafts.append(part)
@@ -296,7 +289,7 @@ def _first_line_story(part: _Part) -> _Part:
     return _Part("story", lines[0], inline_text(title), lines[1:])
 
 
-def _section(part: _Part, spec: FormSpec, reading: _Reading) -> None:
+def _section(part: _Part, spec: FormSpec, reading: IssueParts) -> None:
     text = _markdown(part.lines, spec)
     if text:
         reading.intro.append(section_note(part.title, text))

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import DroppedBlock, ParsedIssue, ParsedStory
+from ..model import ParsedIssue, ParsedStory
 from .blocks import (
     Block,
+    IssueParts,
     Rule,
     blocks,
     decode_entities,
@@ -90,16 +91,10 @@ class _Draft:
 
 
 @dataclass
-class _Issue:
-    """Where the paragraphs of one issue go while it is being read."""
+class _Issue(IssueParts):
+    """An issue being read: its stories are drafts until the whole text is seen."""
 
     drafts: list[_Draft] = field(default_factory=list)
-    intro: list[str] = field(default_factory=list)
-    outro: list[str] = field(default_factory=list)
-    dropped: list[DroppedBlock] = field(default_factory=list)
-
-    def drop(self, block: Block, rule: str) -> None:
-        self.dropped.append(DroppedBlock(block.line, rule, block.text))
 
 
 class DynamicallyTypedFormat:
