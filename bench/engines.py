@@ -16,6 +16,9 @@ from typing import Protocol
 from measure import Sample, run
 
 REPO = Path(__file__).resolve().parent.parent
+# Our build runs with the project's virtualenv, whichever Python runs the benchmark.
+_VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+PYTHON = str(_VENV_PYTHON) if _VENV_PYTHON.exists() else sys.executable
 PELICAN_VERSION = "4.12.0"
 _BUILT = re.compile(r"Built (\d+) stories")
 
@@ -81,7 +84,7 @@ class Ours:
             shutil.rmtree(aside, ignore_errors=True)
 
     def build(self, log: Path) -> Sample:
-        sample = run([sys.executable, "build.py", "build", "--config", str(self.config)], log, cwd=REPO)
+        sample = run([PYTHON, "build.py", "build", "--config", str(self.config)], log, cwd=REPO)
         found = _BUILT.search(log.read_text(errors="replace"))
         self.built = int(found.group(1)) if found else -1
         return sample
@@ -100,7 +103,7 @@ class Ours:
         """`build.py serve`, when `build.py --help` lists it."""
         if not _has_serve():
             return None
-        return [sys.executable, "build.py", "serve", "--config", str(self.config), "--port", str(port)]
+        return [PYTHON, "build.py", "serve", "--config", str(self.config), "--port", str(port)]
 
     def story_url(self, port: int, path: Path) -> str:
         story_id = re.search(r"^id: ['\"]?(.+?)['\"]?$", path.read_text(encoding="utf-8"), re.M).group(1)
@@ -108,7 +111,7 @@ class Ours:
 
 
 def _has_serve() -> bool:
-    usage = subprocess.run([sys.executable, "build.py", "--help"], cwd=REPO, capture_output=True, text=True)
+    usage = subprocess.run([PYTHON, "build.py", "--help"], cwd=REPO, capture_output=True, text=True)
     return bool(re.search(r"^\s+serve\b", usage.stdout, re.M))
 
 

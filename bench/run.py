@@ -107,7 +107,7 @@ def _load() -> str:
     """The 1-minute load average, with a warning when other work shares the cores: wall times
     then grow, CPU times much less."""
     load = os.getloadavg()[0]
-    busy = load > 0.5 * (os.cpu_count() or 1)
+    busy = load > (os.cpu_count() or 1)
     return f"load average {load:.1f}" + (
         " (busy machine: trust CPU seconds over wall seconds)" if busy else ""
     )

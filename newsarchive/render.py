@@ -102,7 +102,8 @@ class Orphan:
 
 
 def render(archive: Archive, config: Config) -> list[Page]:
-    """Every page of the site, sorted by path (static_pages gives the assets)."""
+    """Every page of the site and the search index, sorted by path (static_pages gives the
+    assets); a page that links other stories carries the map of them that link previews read."""
     renderer = markup.MarkdownRenderer()
     texts = _story_texts(archive, renderer, config)
     env = _environment(config, archive, texts, _note_texts(archive, renderer, config))

@@ -30,10 +30,16 @@ class PageLog:
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
 
+    def _failed(self, request) -> None:
+        # A navigation cancels what the old page was still fetching (often its favicon): the
+        # browser reports that as ERR_ABORTED, which is not a missing or broken file.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed_requests.append(f"{request.url} ({request.failure})")
+
     def watch(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.url} ({r.failure})"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: r.status >= 400 and self.failed_requests.append(f"{r.url} ({r.status})"))
 
 
