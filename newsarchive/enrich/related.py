@@ -9,6 +9,7 @@ not with its square. Ties go to the story closer in date, then to the smaller id
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -54,7 +55,8 @@ def relate(stories: Iterable[Story], tag_names: dict[str, str]) -> dict[str, tup
     result = {}
     for story in stories:
         scores = _scores(story, vectors[story.id], term_index, tag_index, tag_weight)
-        ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 6), _distance(story, by_id[kv[0]]), kv[0]))
+        ranked = heapq.nsmallest(TOP, scores.items(),
+                                 key=lambda kv: (-round(kv[1], 6), _distance(story, by_id[kv[0]]), kv[0]))
         result[story.id] = tuple(
             Related(other, round(score, 4), _reason(story, by_id[other], vectors, tag_names, tag_weight))
             for other, score in ranked[:TOP] if score >= MIN_SCORE)
