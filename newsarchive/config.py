@@ -30,6 +30,8 @@ class SiteSection:
     language: str = "en"
     author: str = ""
     domain: str = ""  # a custom domain for GitHub Pages: written to CNAME
+    code_style: str = "default"  # Pygments style for code blocks in light mode
+    code_style_dark: str = "github-dark"  # ...and in dark mode
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def load_config(path: Path) -> Config:
     problems: list[str] = []
     values = _convert(Config, raw, "", problems, skip={"root"})
     if values is not None:
-        problems += _form_problems(values.forms)
+        problems += _form_problems(values.forms) + _style_problems(values.site)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return dataclasses.replace(values, root=path.resolve().parent)
@@ -191,6 +193,17 @@ def _convert_table(kind, value, where, problems, skip):
             problems.append(f"{path}: missing (required)")
             missing = True
     return None if missing else kind(**given)
+
+
+def _style_problems(site: SiteSection | None) -> list[str]:
+    from pygments.styles import get_all_styles  # imported here: only config checks need it
+
+    if site is None:
+        return []
+    styles = sorted(get_all_styles())
+    return [f"[site].{key}: unknown Pygments style {name!r}{_suggest(name, styles)}"
+            for key, name in (("code_style", site.code_style), ("code_style_dark", site.code_style_dark))
+            if name not in styles]
 
 
 def _table_path(where: str, key: str) -> str:

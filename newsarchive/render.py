@@ -131,7 +131,7 @@ def static_pages(config: Config) -> list[Page]:
     """Every file under the themes' static/ folders, plus the generated code-colour stylesheet."""
     files = _static_files(config)
     pages = [Page(f"static/{name}", files[name].read_bytes()) for name in sorted(files)]
-    css = markup.pygments_css().encode("utf-8")
+    css = markup.pygments_css(config.site.code_style, config.site.code_style_dark).encode("utf-8")
     return [*pages, Page("static/pygments.css", css)]
 
 

@@ -48,3 +48,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
 def test_invalid_toml_names_the_file_and_line(tmp_path):
     with pytest.raises(ConfigError, match=r"site_config.toml: not valid TOML: .*line 2"):
         _load(tmp_path, '[site]\ntitle = \n')
+
+
+def test_code_styles_must_be_pygments_styles(tmp_path):
+    assert _load(tmp_path, '[site]\ncode_style = "monokai"\n').site.code_style == "monokai"
+    with pytest.raises(ConfigError, match=r"\[site\]\.code_style_dark: unknown Pygments style 'monokay' \(did you mean 'monokai'\?\)"):
+        _load(tmp_path, '[site]\ncode_style_dark = "monokay"\n')
