@@ -14,11 +14,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
 from .config import Config
-from .markup import first_words
 from .model import Archive, Page, Story
 
 FEED_SIZE = 50
-SUMMARY_WORDS = 60
 _NAMESPACE = uuid.UUID("6f6c6b2e-7e3a-4d0e-9c55-0b1f4f6b7a10")  # fixed: ids must never change
 
 
@@ -27,26 +25,31 @@ def feed_path(scope: str = "") -> str:
     return f"{scope}/feed.xml" if scope else "feed.xml"
 
 
-def output_pages(archive: Archive, config: Config, page_paths: Iterable[str]) -> list[Page]:
-    """Feeds for the site, each newsletter and each tag; robots.txt; sitemap.xml with a base_url."""
-    pages = list(_feeds(archive, config))
+def output_pages(archive: Archive, config: Config, page_paths: Iterable[str],
+                 summaries: dict[str, str]) -> list[Page]:
+    """Feeds for the site, each newsletter and each tag; robots.txt; sitemap.xml with a base_url.
+    `summaries` holds each story's plain-text lead, as the render stage made it."""
+    pages = list(_feeds(archive, config, summaries))
     pages.append(Page("robots.txt", _robots(config).encode("utf-8")))
     if config.site.base_url:
         pages.append(Page("sitemap.xml", _sitemap(config, page_paths).encode("utf-8")))
     return pages
 
 
-def _feeds(archive: Archive, config: Config) -> Iterator[Page]:
-    yield _feed(archive, config, feed_path(), config.site.title, archive.stories)
+def _feeds(archive: Archive, config: Config, summaries: dict[str, str]) -> Iterator[Page]:
+    def feed(path: str, title: str, stories: Iterable[Story]) -> Page:
+        return _feed(archive, config, summaries, path, title, stories)
+
+    yield feed(feed_path(), config.site.title, archive.stories)
     for newsletter in archive.newsletters:
         folder = urls.newsletter_path(newsletter.slug).rsplit("/", 1)[0]
         stories = [s for s in archive.stories if s.newsletter == newsletter.slug]
-        yield _feed(archive, config, feed_path(folder), f"{newsletter.name} · {config.site.title}", stories)
+        yield feed(feed_path(folder), f"{newsletter.name} · {config.site.title}", stories)
     for tag, ids in archive.tags.items():
         folder = urls.tag_path(tag).rsplit("/", 1)[0]
         stories = [archive.story_by_id[i] for i in ids]
         name = archive.tag_names.get(tag, tag)
-        yield _feed(archive, config, feed_path(folder), f"{name} · {config.site.title}", stories)
+        yield feed(feed_path(folder), f"{name} · {config.site.title}", stories)
 
 
 def newest(stories: Iterable[Story], count: int = FEED_SIZE) -> list[Story]:
@@ -54,7 +57,8 @@ def newest(stories: Iterable[Story], count: int = FEED_SIZE) -> list[Story]:
     return sorted(dated, key=lambda s: (-s.date.toordinal(), s.id))[:count]
 
 
-def _feed(archive: Archive, config: Config, path: str, title: str, stories: Iterable[Story]) -> Page:
+def _feed(archive: Archive, config: Config, summaries: dict[str, str], path: str, title: str,
+          stories: Iterable[Story]) -> Page:
     entries = newest(stories)
     updated = _timestamp(entries[0].date) if entries else "1970-01-01T00:00:00Z"
     link = _link(config, path)
@@ -66,16 +70,15 @@ def _feed(archive: Archive, config: Config, path: str, title: str, stories: Iter
         f"  <updated>{updated}</updated>",
         f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(link(urls.HOME))}/>",
         f"  <link rel=\"self\" href={quoteattr(link(path))}/>",
-        *(line for story in entries for line in _entry(archive, story, link)),
+        *(line for story in entries for line in _entry(archive, story, summaries[story.id], link)),
         "</feed>",
         "",
     ]
     return Page(path, "\n".join(lines).encode("utf-8"))
 
 
-def _entry(archive: Archive, story: Story, link) -> list[str]:
+def _entry(archive: Archive, story: Story, summary: str, link) -> list[str]:
     newsletter = archive.newsletter_by_slug[story.newsletter].name
-    summary = first_words(" ".join(story.body.split()), SUMMARY_WORDS)
     return [
         "  <entry>",
         f"    <title>{escape(story.title)}</title>",

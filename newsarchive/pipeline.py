@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, enrich, feeds, ingest, load, publish, render, write
+from . import check, enrich, ingest, load, publish, render, write
 from .config import Config
 from .diagnostics import Diagnostics, Problem
 
@@ -80,9 +80,8 @@ def build(config: Config) -> BuildResult:
 
 
 def _site_pages(archive, config: Config) -> list:
-    """Every file of the site: pages, static assets, feeds, and what the host needs."""
-    pages = _render(archive, config)
-    return pages + feeds.output_pages(archive, config, [p.path for p in pages]) + publish.host_files(config)
+    """Every file of the site: pages and feeds, static assets, and what the host needs."""
+    return _render(archive, config) + publish.host_files(config)
 
 
 def _render(archive, config: Config) -> list:

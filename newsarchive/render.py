@@ -117,7 +117,10 @@ def render(archive: Archive, config: Config) -> list[Page]:
         *search.index_pages(archive, _search_entries(archive, texts), config.build.offline),
     ]
     keys = search.link_keys(archive)
-    return sorted((search.with_story_links(page, keys) for page in pages), key=lambda page: page.path)
+    pages = [search.with_story_links(page, keys) for page in pages]
+    leads = {story_id: text.lead for story_id, text in texts.items()}
+    pages += feeds.output_pages(archive, config, [page.path for page in pages], leads)
+    return sorted(pages, key=lambda page: page.path)
 
 
 def _search_entries(archive: Archive, texts: dict[str, Text]) -> dict[str, search.Entry]:

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from newsarchive import feeds, render, urls
+from newsarchive import render, urls
 from newsarchive.config import Config
 from newsarchive.model import Archive, Issue, Newsletter, Page, Source, Story
 from tests.conftest import ROOT
@@ -53,8 +53,7 @@ def small_archive() -> Archive:
 def render_pages(archive: Archive) -> dict[str, str]:
     """Output path -> text of every page, asset and feed the archive gives with the real theme."""
     config = Config(root=ROOT)
-    built = render.render(archive, config) + render.static_pages(config)
-    built += feeds.output_pages(archive, config, [page.path for page in built])
+    built = render.render(archive, config) + render.static_pages(config)  # render includes the feeds
     return {page.path: page.content.decode("utf-8") for page in built}
 
 
