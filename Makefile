@@ -40,4 +40,4 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf site .site.new .site.old content/stories
+	rm -rf site .site.new .site.old .site.cache content/stories

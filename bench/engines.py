@@ -76,8 +76,7 @@ class Ours:
         for folder in (
             self.content / "stories",
             self.work / "site",
-            self.work / ".cache",
-            self.content / ".cache",
+            self.work / ".site.cache",
         ):
             shutil.rmtree(folder, ignore_errors=True)
         for aside in self.work.glob(".site.*"):

@@ -149,7 +149,7 @@ def _run_build(args: argparse.Namespace) -> int:
     _print_problems(result.diagnostics)
     seconds = sum(result.timings.values())
     print(f"Built {result.stories} stories into {result.pages} files in {config.output_dir} "
-          f"({seconds:.2f} s, {len(result.diagnostics.problems)} problems)")
+          f"({result.rendered} rendered anew, {seconds:.2f} s, {len(result.diagnostics.problems)} problems)")
     return EXIT_PROBLEMS if result.failed(config.build.strict) else EXIT_OK
 
 

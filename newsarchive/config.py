@@ -42,6 +42,7 @@ class BuildSection:
     strict: bool = False  # warnings fail the build
     offline: bool = False  # every link names a file, for reading from file://
     zip: bool = False  # also write site.zip, an offline copy of the site, linked from the home page
+    cache_dir: str = ""  # what earlier builds worked out (default: .<output_dir>.cache beside it)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,15 @@ class Config:
     @property
     def theme_dir(self) -> Path:
         return self.root / self.build.theme_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        """The build cache; by default beside the output folder it belongs to, so that every
+        output folder has its own. Deleting it is always safe."""
+        if self.build.cache_dir:
+            return self.root / self.build.cache_dir
+        output = self.output_dir
+        return output.with_name(f".{output.name}.cache")
 
     def with_build(self, **changes: object) -> Config:
         """A copy with some [build] values replaced (command-line options win over the file)."""

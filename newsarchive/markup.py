@@ -13,13 +13,15 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 from pygments.token import STANDARD_TYPES
+
+from .cache import digest
 
 HIGHLIGHT_CLASS = "highlight"
 
@@ -93,9 +95,15 @@ def _keep_relative_url(url: str) -> str | None:
 
 
 class MarkdownRenderer:
-    """One Markdown instance and one sanitiser, reused for every text (not thread-safe)."""
+    """One Markdown instance and one sanitiser, reused for every text (not thread-safe).
 
-    def __init__(self) -> None:
+    Converting is the costliest step of a build, so each text's sanitised HTML is looked up by
+    the text's digest in `memo` (what an earlier build converted) first; `used` collects the
+    conversions of this run, for the next one."""
+
+    def __init__(self, memo: Mapping[str, str] | None = None) -> None:
+        self._memo = memo or {}
+        self.used: dict[str, str] = {}
         self._md = markdown.Markdown(
             extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
@@ -113,8 +121,13 @@ class MarkdownRenderer:
     def html(self, text: str, link: ArchiveLink | None = None) -> str:
         """Markdown -> sanitised HTML fragment; each `archive:ID` link goes to `link(ID)`, and
         keeps only its text when that is None (or no `link` is given)."""
-        self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
-        return resolve_archive_links(self._cleaner.clean(self._md.convert(text)), link)
+        key = digest(text)
+        fragment = self.used.get(key) or self._memo.get(key)
+        if fragment is None:
+            self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
+            fragment = self._cleaner.clean(self._md.convert(text))
+        self.used[key] = fragment
+        return resolve_archive_links(fragment, link)
 
 
 def resolve_archive_links(fragment: str, link: ArchiveLink | None) -> str:

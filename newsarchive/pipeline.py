@@ -4,6 +4,7 @@ and file, and a stage that fails outright leaves the previous site in place."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import traceback
@@ -12,11 +13,15 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, enrich, ingest, load, publish, render, write
+from . import check, enrich, ingest, load, markdown_archive, publish, render, write
+from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics, Problem
+from .model import Page
 
 log = logging.getLogger(__name__)
+
+SITE_ENTRY = "site"  # the build cache's record of the last build (see SiteRecord)
 
 
 class SetupError(Exception):
@@ -36,6 +41,7 @@ class BuildResult:
     diagnostics: Diagnostics
     stories: int = 0
     pages: int = 0
+    rendered: int = 0  # template pages made anew; the others were kept from the last build
     timings: dict[str, float] = field(default_factory=dict)
 
     def failed(self, strict: bool) -> bool:
@@ -56,10 +62,12 @@ def check_options(config: Config) -> check.CheckOptions:
 
 
 def build(config: Config) -> BuildResult:
-    """Run every stage; the output folder is replaced only when rendering succeeded."""
+    """Run every stage; the output folder is replaced only when rendering succeeded. What the last
+    build of this config and output folder made is reused where its inputs did not change."""
     check_setup(config)
     result = BuildResult(Diagnostics())
     diagnostics = result.diagnostics
+    cache = Cache(config.cache_dir)
     with _timed(result, "ingest"):
         ingest.ingest(config, diagnostics)
     with _timed(result, "load"):
@@ -67,27 +75,49 @@ def build(config: Config) -> BuildResult:
     with _timed(result, "enrich"):
         archive = enrich.enrich(archive, config, diagnostics)
     with _timed(result, "render"):
-        pages = _site_pages(archive, config)
+        last = cache.load(SITE_ENTRY, _site_key(config)) or SiteRecord()
+        rendered = _render(archive, config, last)
+        pages = rendered.pages + publish.host_files(config)
         if config.build.zip and not config.build.offline:
-            pages.append(publish.zip_page(_site_pages(archive, config.with_build(offline=True))))
+            offline = config.with_build(offline=True)
+            converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
+            pages.append(publish.zip_page(_render(archive, offline, converted).pages + publish.host_files(offline)))
     with _timed(result, "write"):
-        result.pages = write.write_site(pages, config.output_dir)
+        written = write.write_site(pages, config.output_dir, last.written)
+    record = SiteRecord(rendered.records, written, rendered.markdown)
+    if record != last:
+        cache.save(SITE_ENTRY, _site_key(config), record)
     if config.build.strict:  # a full link check re-reads every page: `build.py check` runs it alone
         with _timed(result, "check"):
             diagnostics.problems += check.check_site(config.output_dir, check_options(config))
-    result.stories = len(archive.stories)
+    result.stories, result.pages = len(archive.stories), len(pages)
+    result.rendered = sum(isinstance(page, Page) and page.path in rendered.records for page in rendered.pages)
     return result
 
 
-def _site_pages(archive, config: Config) -> list:
-    """Every file of the site: pages and feeds, static assets, and what the host needs."""
-    return _render(archive, config) + publish.host_files(config)
+@dataclass(frozen=True)
+class SiteRecord:
+    """What the last build wrote: how each template page was made, the stamp of each output file,
+    and the Markdown it converted (see render.render_site and write.write_site)."""
+
+    pages: dict[str, render.PageRecord] = field(default_factory=dict)
+    written: dict[str, write.Stamp] = field(default_factory=dict)
+    markdown: dict[str, str] = field(default_factory=dict)
 
 
-def _render(archive, config: Config) -> list:
+def _site_key(config: Config) -> str:
+    """One record per config and output folder: a config change renders everything again."""
+    return digest(repr(config), render.theme_key(config))
+
+
+def _render(archive, config: Config, last: SiteRecord | None = None) -> render.Rendered:
     """Render every page; a template error becomes a BuildError naming the template and line."""
+    last = last or SiteRecord()
     try:
-        return render.render(archive, config) + render.static_pages(config)
+        rendered = render.render_site(archive, config, last.pages, write.still_written(config.output_dir, last.written),
+                                      last.markdown)
+        extra = render.static_pages(config) + markdown_archive.markdown_pages(archive, config)
+        return dataclasses.replace(rendered, pages=rendered.pages + extra)
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

@@ -19,18 +19,21 @@ import itertools
 import math
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
-from newsarchive import feeds, markup, publish, search, urls
+from newsarchive import depends, feeds, markup, publish, search, urls
+from newsarchive.cache import digest
 from newsarchive.config import Config
 from newsarchive.ids import slugify
-from newsarchive.model import Archive, Issue, Note, Page, Story, issue_order
+from newsarchive.model import Archive, Issue, KeptPage, Note, Page, Story, issue_order
 
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
 HOME_TAGS = 24  # most-used tags on the home page
@@ -103,24 +106,55 @@ class Orphan:
 
 def render(archive: Archive, config: Config) -> list[Page]:
     """Every page of the site and the search index, sorted by path (static_pages gives the
-    assets); a page that links other stories carries the map of them that link previews read."""
-    renderer = markup.MarkdownRenderer()
+    assets): a whole render, with nothing to reuse."""
+    return [page for page in render_site(archive, config).pages if isinstance(page, Page)]
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What one page was made from: the digest of the objects its template was given, and its
+    dependencies (depends.py) with the digest of their values at the time."""
+
+    inputs: str
+    deps: tuple[depends.Dep, ...]
+    deps_digest: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pages: list[Page | KeptPage]  # sorted by path
+    records: dict[str, PageRecord]  # template pages only: path -> what it was made from
+    markdown: dict[str, str]  # the Markdown conversions this render used, for the next one
+
+
+def render_site(archive: Archive, config: Config, previous: Mapping[str, PageRecord] | None = None,
+                reusable: Callable[[str], bool] = lambda path: False,
+                markdown_memo: Mapping[str, str] | None = None) -> Rendered:
+    """Every page of the site and the search index. A template page whose record in `previous`
+    still holds, and whose file `reusable` says is still as written, is a KeptPage; a page that
+    links other stories carries the map of them that link previews read."""
+    renderer = markup.MarkdownRenderer(markdown_memo)
     texts = _story_texts(archive, renderer, config)
-    env = _environment(config, archive, texts, _note_texts(archive, renderer, config))
-    pages = [
-        *_site_pages(env, archive, config),
-        _report_page(env, archive, config, renderer),
-        *_story_pages(env, archive, config),
-        *_issue_pages(env, archive, config, renderer),
-        *_newsletter_pages(env, archive, config),
-        *_tag_pages(env, archive, config),
-        *search.index_pages(archive, _search_entries(archive, texts), config.build.offline),
-    ]
+    note_texts = _note_texts(archive, renderer, config)
     keys = search.link_keys(archive)
-    pages = [search.with_story_links(page, keys) for page in pages]
+    tracker = depends.Tracker()
+    env = _environment(config, archive, texts, note_texts, tracker)
+    values = depends.Values(lambda name: _collection(archive, texts, note_texts, keys, name),
+                            _calls(archive), _template_digests(env))
+    jobs = [
+        *_site_pages(archive, config),
+        _report_page(archive, renderer),
+        *_story_pages(archive),
+        *_issue_pages(archive, config, renderer),
+        *_newsletter_pages(archive),
+        *_tag_pages(archive),
+    ]
+    pager = _Pager(env, config, tracker, values, previous or {}, reusable, keys)
+    pages: list[Page | KeptPage] = [pager.page(job) for job in jobs]
+    pages += search.index_pages(archive, _search_entries(archive, texts), config.build.offline)
     leads = {story_id: text.lead for story_id, text in texts.items()}
     pages += feeds.output_pages(archive, config, [page.path for page in pages], leads)
-    return sorted(pages, key=lambda page: page.path)
+    return Rendered(sorted(pages, key=lambda page: page.path), pager.records, renderer.used)
 
 
 def _search_entries(archive: Archive, texts: dict[str, Text]) -> dict[str, search.Entry]:
@@ -136,6 +170,11 @@ def static_pages(config: Config) -> list[Page]:
     pages = [Page(f"static/{name}", files[name].read_bytes()) for name in sorted(files)]
     css = markup.pygments_css(config.site.code_style, config.site.code_style_dark).encode("utf-8")
     return [*pages, Page("static/pygments.css", css)]
+
+
+def theme_key(config: Config) -> str:
+    """What of the theme every page depends on beyond its templates (which pages track one by one)."""
+    return f"custom_css={CUSTOM_CSS in _static_files(config)}"
 
 
 def theme_dirs(config: Config) -> list[Path]:
@@ -353,8 +392,10 @@ def _loader(config: Config) -> jinja2.BaseLoader:
     ])
 
 
-def _environment(config: Config, archive: Archive, texts: dict[str, Text],
-                 note_texts: dict[str, Text]) -> jinja2.Environment:
+def _environment(config: Config, archive: Archive, texts: dict[str, Text], note_texts: dict[str, Text],
+                 tracker: depends.Tracker) -> jinja2.Environment:
+    """The templates' environment. What they may read of the archive goes through recording
+    views, so each page's dependencies are known (depends.py)."""
     env = jinja2.Environment(
         loader=_loader(config),
         autoescape=True,
@@ -364,13 +405,14 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text],
         keep_trailing_newline=True,
     )
     env.filters.update(date_label=date_label, safe_url=markup.safe_url, slugify=slugify, stars=stars)
+    calls = {name: depends.tracked_call(tracker, name, function) for name, function in _calls(archive).items()}
     env.globals.update(
-        archive=archive,
-        texts=texts,
-        note_texts=note_texts,
-        ref=lambda target: ref_of(archive, target),
-        refs=lambda ids: refs(archive, ids),
-        tag_name=lambda tag: tag_name(archive, tag),
+        archive=depends.TrackedArchive(archive, tracker),
+        texts=depends.TrackedMapping(tracker, "texts", texts),
+        note_texts=depends.TrackedMapping(tracker, "note_texts", note_texts),
+        ref=calls["ref"],
+        refs=lambda ids: [found for found in map(calls["ref"], ids) if found],
+        tag_name=calls["tag_name"],
         RATING_SCALE=RATING_SCALE,
         custom_css=CUSTOM_CSS in _static_files(config),
         public_url=lambda path: _public_url(config, path),
@@ -389,17 +431,89 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text],
     return env
 
 
-def _page(env: jinja2.Environment, template: str, path: str, config: Config, **objects) -> Page:
-    """Render one template to the page at `path`, with links relative to that path."""
-    link = _linker(path, config)
-    html = env.get_template(template).render(
-        site=config.site,
-        page_path=path,
-        url=link,
-        static=lambda name: link(f"static/{name}"),
-        **objects,
-    )
-    return Page(path, html.encode("utf-8"))
+def _calls(archive: Archive) -> dict[str, Callable]:
+    """The template globals that look the archive up, untracked."""
+    return {"ref": lambda target: ref_of(archive, target), "tag_name": lambda tag: tag_name(archive, tag)}
+
+
+def _collection(archive: Archive, texts: dict[str, Text], note_texts: dict[str, Text],
+                search_keys: dict[str, str], name: str) -> object:
+    """What a dependency named `name` refers to (depends.Values asks)."""
+    own = {"texts": texts, "note_texts": note_texts, "search_keys": search_keys}
+    return own[name] if name in own else getattr(archive, name)
+
+
+def _template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> digest of its source and of every template it extends, includes or
+    imports, so that a template edit renders again just the pages made with it."""
+    sources: dict[str, str] = {}
+    refers: dict[str, set[str]] = {}
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0]
+        sources[name] = source
+        try:
+            refers[name] = {n for n in meta.find_referenced_templates(env.parse(source)) if n}
+        except jinja2.TemplateSyntaxError:
+            refers[name] = set()  # reported when a page uses it
+    return {name: digest(*(sources[n] for n in sorted(_closure(name, refers)) if n in sources))
+            for name in sources}
+
+
+def _closure(name: str, refers: dict[str, set[str]]) -> set[str]:
+    found, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo += refers.get(current, ())
+    return found
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One template page to render: its template, output path and the objects it is given."""
+
+    template: str
+    path: str
+    objects: dict[str, Any]
+
+
+class _Pager:
+    """Renders page jobs, or keeps the page already written when nothing it was made from changed."""
+
+    def __init__(self, env: jinja2.Environment, config: Config, tracker: depends.Tracker,
+                 values: depends.Values, previous: Mapping[str, PageRecord], reusable: Callable[[str], bool],
+                 search_keys: dict[str, str]):
+        self.env, self.config, self.tracker, self.values = env, config, tracker, values
+        self.previous, self.reusable = previous, reusable
+        self.search_keys = depends.TrackedMapping(tracker, "search_keys", search_keys)
+        self.records: dict[str, PageRecord] = {}
+        self._memo: dict[int, str] = {}
+
+    def page(self, job: PageJob) -> Page | KeptPage:
+        inputs = depends.fingerprint((job.template, job.objects), self._memo)
+        old = self.previous.get(job.path)
+        if (old and old.inputs == inputs and self.reusable(job.path)
+                and self.values.combined(old.deps) == old.deps_digest):
+            self.records[job.path] = old
+            return KeptPage(job.path)
+        self.tracker.take()
+        page = search.with_story_links(self._render(job), self.search_keys)
+        deps = tuple(sorted(self.tracker.take() | {("template", job.template)}, key=repr))
+        self.records[job.path] = PageRecord(inputs, deps, self.values.combined(deps))
+        return page
+
+    def _render(self, job: PageJob) -> Page:
+        """Render one template to the page at its path, with links relative to that path."""
+        link = _linker(job.path, self.config)
+        html = self.env.get_template(job.template).render(
+            site=self.config.site,
+            page_path=job.path,
+            url=link,
+            static=lambda name: link(f"static/{name}"),
+            **job.objects,
+        )
+        return Page(job.path, html.encode("utf-8"))
 
 
 def _public_url(config: Config, path: str) -> str:
@@ -423,92 +537,67 @@ def _linker(path: str, config: Config) -> Callable[[str], str]:
 # ---- pages -----------------------------------------------------------------------------------
 
 
-def _site_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
+def _site_pages(archive: Archive, config: Config) -> Iterator[PageJob]:
     issues = sorted(archive.issues, key=issue_order)
-    yield _page(
-        env,
-        "index.html",
-        urls.HOME,
-        config,
+    yield PageJob("index.html", urls.HOME, dict(
         issues=issues[:HOME_ISSUES],
         newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
         top_tags=tag_counts(archive)[:HOME_TAGS],
         download=publish.ZIP_NAME if config.build.zip and not config.build.offline else "",
-    )
-    yield _page(env, "archive.html", urls.ARCHIVE, config, years=by_year_and_month(issues))
-    yield _page(env, "search.html", urls.SEARCH, config, tags=tag_cloud(archive))
-    yield _page(env, "tags.html", urls.TAGS, config, tags=tag_cloud(archive))
-    yield _page(env, "annotated.html", urls.ANNOTATED, config, notes=annotated_stories(archive))
-    yield _page(env, "404.html", "404.html", config)
+    ))
+    yield PageJob("archive.html", urls.ARCHIVE, dict(years=by_year_and_month(issues)))
+    yield PageJob("search.html", urls.SEARCH, dict(tags=tag_cloud(archive)))
+    yield PageJob("tags.html", urls.TAGS, dict(tags=tag_cloud(archive)))
+    yield PageJob("annotated.html", urls.ANNOTATED, dict(notes=annotated_stories(archive)))
+    yield PageJob("404.html", "404.html", {})
 
 
-def _report_page(
-    env: jinja2.Environment, archive: Archive, config: Config, renderer: markup.MarkdownRenderer
-) -> Page:
+def _report_page(archive: Archive, renderer: markup.MarkdownRenderer) -> PageJob:
     """Always written, empty or not, so the footer's link to it never breaks."""
-    return _page(env, "notes_report.html", urls.NOTES_REPORT, config, orphans=orphans(archive, renderer))
+    return PageJob("notes_report.html", urls.NOTES_REPORT, dict(orphans=orphans(archive, renderer)))
 
 
-def _story_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
+def _story_pages(archive: Archive) -> Iterator[PageJob]:
     for story in archive.stories:
-        issue = archive.issue_by_id[story.issue]
         previous, following = neighbours(archive, story)
-        yield _page(
-            env,
-            "story.html",
-            urls.story_path(story.id),
-            config,
+        yield PageJob("story.html", urls.story_path(story.id), dict(
             story=story,
-            issue=issue,
+            issue=archive.issue_by_id[story.issue],
             newsletter=archive.newsletter_by_slug[story.newsletter],
             previous=previous,
             next=following,
             related=[(ref, r.reason) for r in archive.related.get(story.id, ())
                      if (ref := ref_of(archive, r.story))],
-        )
+        ))
 
 
-def _issue_pages(
-    env: jinja2.Environment, archive: Archive, config: Config, renderer: markup.MarkdownRenderer
-) -> Iterator[Page]:
+def _issue_pages(archive: Archive, config: Config, renderer: markup.MarkdownRenderer) -> Iterator[PageJob]:
     for issue in archive.issues:
         path = urls.issue_path(issue.id)
         link = _archive_link(archive, path, config)
-        yield _page(
-            env,
-            "issue.html",
-            path,
-            config,
+        yield PageJob("issue.html", path, dict(
             issue=issue,
             newsletter=archive.newsletter_by_slug[issue.newsletter],
             intro=_html(renderer, issue.intro, link),
             outro=_html(renderer, issue.outro, link),
             stories=archive.stories_by_issue.get(issue.id, ()),
-        )
+        ))
 
 
-def _newsletter_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
+def _newsletter_pages(archive: Archive) -> Iterator[PageJob]:
     for newsletter in archive.newsletters:
         issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
         path = urls.newsletter_path(newsletter.slug)
-        yield _page(
-            env,
-            "newsletter.html",
-            path,
-            config,
-            feed=_feed_beside(path),
-            newsletter=newsletter,
-            years=by_year(issues),
-            issue_count=len(issues),
-        )
+        yield PageJob("newsletter.html", path, dict(
+            feed=_feed_beside(path), newsletter=newsletter, years=by_year(issues), issue_count=len(issues)))
 
 
-def _tag_pages(env: jinja2.Environment, archive: Archive, config: Config) -> Iterator[Page]:
+def _tag_pages(archive: Archive) -> Iterator[PageJob]:
     for tag, ids in sorted(archive.tags.items()):
         months = by_month(archive, (archive.story_by_id[i] for i in ids))
         path = urls.tag_path(tag)
-        yield _page(env, "tag.html", path, config, tag=tag, name=tag_name(archive, tag),
-                    months=months, count=len(ids), feed=_feed_beside(path))
+        yield PageJob("tag.html", path, dict(
+            tag=tag, name=tag_name(archive, tag), months=months, count=len(ids), feed=_feed_beside(path)))
 
 
 def _feed_beside(path: str) -> str:

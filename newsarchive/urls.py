@@ -7,8 +7,6 @@ in offline mode links name the file (".../index.html") so the site also works fr
 
 from __future__ import annotations
 
-import posixpath
-
 RESERVED = frozenset(
     {"tags", "static", "search", "archive", "annotated", "notes-report", "404.html", "index.html"}
 )
@@ -52,10 +50,23 @@ def relative(from_page: str, to_path: str, offline: bool = False) -> str:
     "../../import-ai/226/index.html" offline). A "#fragment" on the target is kept.
     """
     target, hash_mark, fragment = to_path.partition("#")
-    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    link = _relpath(target, from_page.rpartition("/")[0])
     if not offline and (link == "index.html" or link.endswith("/index.html")):
         link = link[: -len("index.html")] or "./"
     return link + hash_mark + fragment
+
+
+def _relpath(target: str, folder: str) -> str:
+    """posixpath.relpath for the clean, root-relative paths of the output (a build asks for a
+    hundred thousand links; relpath's normalising is most of its cost)."""
+    start = folder.split("/") if folder else []
+    parts = target.split("/")
+    common = 0
+    for a, b in zip(start, parts):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
 
 
 def absolute(base_url: str, to_path: str) -> str:

@@ -1,0 +1,82 @@
+"""The build cache: what earlier builds worked out, kept under [build] cache_dir between runs.
+
+A cache never changes output, only how long a build takes: every entry is stored with the key it
+was computed from (content hashes, the code's version, the config), and an entry whose key does
+not match, or that cannot be read back whole, is ignored and computed again. Deleting the folder
+is always safe. Entries are pickles written aside and renamed into place, so a build stopped
+half-way leaves the previous entry or none, never a torn one.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+LIBRARIES = ("Markdown", "nh3", "Jinja2", "Pygments", "PyYAML", "markdownify")
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short, stable content hash of some strings or bytes (order matters)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class Cache:
+    """Named entries in one folder; `load(name, key)` gives back what `save(name, key, value)`
+    stored only when the key is the same (and the code's version too)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.pickle"
+
+    def load(self, name: str, key: str) -> Any | None:
+        path = self._path(name)
+        try:
+            with path.open("rb") as file:
+                stored_key, value = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # torn, truncated or from another Python: never trusted
+            log.info("Ignoring the unreadable cache entry %s (%s)", path, type(error).__name__)
+            return None
+        return value if stored_key == self._full_key(key) else None
+
+    def save(self, name: str, key: str, value: Any) -> None:
+        path = self._path(name)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            aside = path.with_suffix(f".{os.getpid()}.tmp")
+            with aside.open("wb") as file:
+                pickle.dump((self._full_key(key), value), file, protocol=pickle.HIGHEST_PROTOCOL)
+            aside.replace(path)
+        except OSError as error:  # a read-only checkout still builds, just without a cache
+            log.warning("Cannot write the build cache %s: %s", path, error.strerror or error)
+
+    @staticmethod
+    def _full_key(key: str) -> str:
+        return f"{code_version()}:{key}"
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the package's own files and of the libraries' versions that shape output: any
+    change to the code, its data or those libraries empties the cache, so no entry outlives the
+    code that computed it."""
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".toml"})
+    code = (part for p in files for part in (p.relative_to(PACKAGE).as_posix(), p.read_bytes()))
+    return digest(*code, *(f"{name}={metadata.version(name)}" for name in LIBRARIES))

@@ -1,0 +1,175 @@
+"""Render stage helper: what each page read, so that a rebuild renders again only the pages whose
+inputs changed.
+
+Templates see the archive through recording views. Every lookup a page makes is noted as a
+dependency: a story, issue or note by id, the backlinks or tags of an id, the length of a list,
+a whole collection when the page walks it, a `ref()` or `tag_name()` it asked for, each template
+it is made of. After a build each page's record holds the digest of the objects it was given and
+its dependencies; the next build digests the same dependencies in the new archive, and a page
+whose digests all match is kept as the file already written. The mechanism knows nothing about
+particular templates, so a theme's own templates are tracked the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .cache import digest
+from .model import Issue, Note, Story
+
+Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
+_MISSING = object()
+
+
+class Tracker:
+    """Collects the dependencies of the page being rendered."""
+
+    def __init__(self) -> None:
+        self.reads: set[Dep] = set()
+
+    def note(self, dep: Dep) -> None:
+        self.reads.add(dep)
+
+    def take(self) -> frozenset[Dep]:
+        """The dependencies noted since the last call, and a fresh start for the next page."""
+        reads, self.reads = frozenset(self.reads), set()
+        return reads
+
+
+class TrackedMapping(Mapping):
+    """A read-only mapping that notes each key looked up, and the whole mapping when walked."""
+
+    def __init__(self, tracker: Tracker, name: str, mapping: Mapping):
+        self._tracker, self._name, self._mapping = tracker, name, mapping
+
+    def __getitem__(self, key: Any) -> Any:
+        self._tracker.note(("item", self._name, key))
+        return self._mapping[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._tracker.note(("item", self._name, key))
+        return self._mapping.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._tracker.note(("item", self._name, key))
+        return key in self._mapping
+
+    def __iter__(self) -> Iterator:
+        self._tracker.note(("all", self._name))
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._tracker.note(("len", self._name))
+        return len(self._mapping)
+
+
+class TrackedSequence:
+    """A read-only sequence: its length is one dependency, any other use depends on all of it."""
+
+    def __init__(self, tracker: Tracker, name: str, items: tuple):
+        self._tracker, self._name, self._items = tracker, name, items
+
+    def __len__(self) -> int:
+        self._tracker.note(("len", self._name))
+        return len(self._items)
+
+    def __iter__(self) -> Iterator:
+        self._tracker.note(("all", self._name))
+        return iter(self._items)
+
+    def __getitem__(self, index: Any) -> Any:
+        self._tracker.note(("all", self._name))
+        return self._items[index]
+
+
+class TrackedArchive:
+    """The archive as templates see it: each collection behind a recording view."""
+
+    def __init__(self, archive: Any, tracker: Tracker):
+        self._archive, self._tracker = archive, tracker
+        self._views: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._views:
+            value = getattr(self._archive, name)
+            if isinstance(value, Mapping):
+                value = TrackedMapping(self._tracker, name, value)
+            elif isinstance(value, tuple):
+                value = TrackedSequence(self._tracker, name, value)
+            self._views[name] = value
+        return self._views[name]
+
+
+def tracked_call(tracker: Tracker, name: str, function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A one-argument template global that notes each argument it is called with."""
+
+    def call(argument: Any) -> Any:
+        tracker.note(("call", name, _hashable(argument)))
+        return function(argument)
+
+    return call
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@dataclass
+class Values:
+    """The current digest of each dependency, computed once per build.
+
+    `sources` names what the dependencies refer to: the archive's collections (by attribute),
+    and the template globals a page may call (by name)."""
+
+    collections: Callable[[str], Any]  # name -> the mapping or tuple behind a tracked view
+    calls: Mapping[str, Callable[[Any], Any]]  # name -> the untracked function
+    templates: Mapping[str, str]  # template name -> digest of its source and what it includes
+    _memo: dict[Dep, str] = dataclasses.field(default_factory=dict)
+
+    def of(self, dep: Dep) -> str:
+        if dep not in self._memo:
+            self._memo[dep] = self._compute(dep)
+        return self._memo[dep]
+
+    def _compute(self, dep: Dep) -> str:
+        kind, name, *rest = dep
+        if kind == "template":
+            return self.templates.get(name, "")
+        if kind == "call":
+            return fingerprint(self.calls[name](rest[0]))
+        collection = self.collections(name)
+        if kind == "len":
+            return str(len(collection))
+        if kind == "item":
+            return fingerprint(collection.get(rest[0], _MISSING))
+        return fingerprint(collection)
+
+    def combined(self, deps: tuple[Dep, ...]) -> str:
+        return digest(*(self.of(dep) for dep in deps))
+
+
+def fingerprint(value: Any, memo: dict[int, str] | None = None) -> str:
+    """A stable digest of a value made of dataclasses, containers and plain values. Stories,
+    issues and notes are digested once per object (they recur on many pages)."""
+    return digest(_canonical(value, {} if memo is None else memo))
+
+
+def _canonical(value: Any, memo: dict[int, str]) -> str:
+    if isinstance(value, (Story, Issue, Note)):
+        key = id(value)
+        if key not in memo:
+            memo[key] = digest(repr(value))
+        return memo[key]
+    if value is _MISSING:
+        return "<missing>"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_canonical(v, memo) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{k!r}:{_canonical(v, memo)}" for k, v in value.items()) + "}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = (_canonical(getattr(value, f.name), memo) for f in dataclasses.fields(value))
+        return f"{type(value).__name__}(" + ",".join(fields) + ")"
+    return repr(value)

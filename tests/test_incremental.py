@@ -1,0 +1,132 @@
+"""Rebuilds reuse what the last build made, and never change what a build writes: after any edit,
+a rebuild with the cache gives the same bytes as a clean build of the same content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsarchive import pipeline
+from newsarchive.config import Config
+from tests.conftest import ROOT
+from tests.helpers import copy_samples
+
+
+def _config(root: Path, out: str = "site", theme: Path | None = None) -> Config:
+    return Config(root=root).with_build(content_dir=str(root / "content"), output_dir=str(root / out),
+                                        theme_dir=str(theme or ROOT / "theme"))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _assert_same_as_clean_build(config: Config) -> None:
+    """The incremental output equals a build from nothing (own output folder, no cache)."""
+    clean_root = config.root / "clean"
+    shutil.rmtree(clean_root, ignore_errors=True)
+    clean = config.with_build(output_dir=str(clean_root / "site"), cache_dir=str(clean_root / "cache"))
+    pipeline.build(clean)
+    built, expected = _files(config.output_dir), _files(clean.output_dir)
+    assert sorted(built) == sorted(expected)
+    assert [path for path in expected if built[path] != expected[path]] == []
+
+
+def _template_pages(config: Config) -> int:
+    return len(list(config.output_dir.rglob("*.html")))
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Config:
+    copy_samples(tmp_path / "content")
+    config = _config(tmp_path)
+    pipeline.build(config)
+    return config
+
+
+def _story_file(config: Config) -> Path:
+    return sorted((config.content_dir / "stories").rglob("01-*.md"))[0]
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing_and_leaves_the_site_alone(built):
+    index = built.output_dir / "index.html"
+    before = (built.output_dir.stat().st_ino, index.stat().st_mtime_ns)
+    result = pipeline.build(built)
+    assert result.rendered == 0
+    assert (built.output_dir.stat().st_ino, index.stat().st_mtime_ns) == before
+
+
+def test_an_edited_story_renders_only_the_pages_that_show_it(built):
+    story = _story_file(built)
+    story.write_text(story.read_text(encoding="utf-8") + "\nA sentence added by the editor.\n", encoding="utf-8")
+    result = pipeline.build(built)
+    assert 0 < result.rendered < _template_pages(built) / 3
+    page_texts = [p.read_text(encoding="utf-8") for p in built.output_dir.rglob("index.html")]
+    assert any("A sentence added by the editor." in text for text in page_texts)
+    _assert_same_as_clean_build(built)
+
+
+def test_a_template_edit_renders_the_pages_made_with_it(built, tmp_path):
+    theme = tmp_path / "my-theme"
+    (theme / "templates").mkdir(parents=True)
+    config = _config(tmp_path, theme=theme)
+    pipeline.build(config)  # a theme of its own that overrides nothing: all kept
+    assert pipeline.build(config).rendered == 0
+    tag_template = (ROOT / "theme" / "templates" / "tag.html").read_text(encoding="utf-8")
+    (theme / "templates" / "tag.html").write_text(tag_template.replace("{% block content %}",
+                                                  "{% block content %}<!-- edited -->", 1), encoding="utf-8")
+    result = pipeline.build(config)
+    tag_pages = list((config.output_dir / "tags").glob("*/index.html"))
+    assert result.rendered == len(tag_pages)
+    assert all("<!-- edited -->" in page.read_text(encoding="utf-8") for page in tag_pages)
+    _assert_same_as_clean_build(config)
+
+
+def test_a_base_template_edit_renders_every_page(built, tmp_path):
+    theme = tmp_path / "my-theme"
+    (theme / "templates").mkdir(parents=True)
+    base = (ROOT / "theme" / "templates" / "base.html").read_text(encoding="utf-8")
+    config = _config(tmp_path, theme=theme)
+    (theme / "templates" / "base.html").write_text(base.replace("<body", "<!-- edited --><body", 1), encoding="utf-8")
+    assert pipeline.build(config).rendered == _template_pages(config)
+
+
+def test_new_notes_and_a_removed_issue_give_what_a_clean_build_gives(built):
+    story = _story_file(built)
+    story_id = next(line.split(": ", 1)[1] for line in story.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("id: "))
+    note = built.content_dir / "notes" / f"{story_id}.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text("---\ntags: [robotics]\n---\nWorth reading twice.\n", encoding="utf-8")
+    pipeline.build(built)
+    _assert_same_as_clean_build(built)
+    newsletter = sorted((built.content_dir / "newsletters").rglob("*.txt"))[-1]
+    newsletter.unlink()
+    shutil.rmtree(built.content_dir / "stories")
+    pipeline.build(built)
+    _assert_same_as_clean_build(built)
+
+
+def test_a_config_change_renders_everything(built):
+    changed = built.with_site(title="Another title")
+    assert pipeline.build(changed).rendered == _template_pages(changed)
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(built):
+    for entry in built.cache_dir.iterdir():
+        entry.write_bytes(b"\x80\x04 not a pickle")
+    story = _story_file(built)
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert pipeline.build(built).rendered == _template_pages(built)
+    _assert_same_as_clean_build(built)
+    assert pipeline.build(built).rendered == 0  # and the rebuilt cache serves the next build
+
+
+def test_an_output_file_changed_by_hand_is_written_again(built):
+    index = built.output_dir / "index.html"
+    original = index.read_bytes()
+    index.write_bytes(b"scribbled over")
+    pipeline.build(built)
+    assert index.read_bytes() == original
