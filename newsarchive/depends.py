@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cache import digest
-from .model import Issue, Note, Story
+from .model import Issue, KeptPage, Note, Page, Story
 
 Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
 _MISSING = object()
@@ -119,14 +119,13 @@ def _hashable(value: Any) -> Any:
 
 @dataclass
 class Values:
-    """The current digest of each dependency, computed once per build.
-
-    `sources` names what the dependencies refer to: the archive's collections (by attribute),
-    and the template globals a page may call (by name)."""
+    """The current digest of each dependency, computed once per build, from what dependencies
+    name: the archive's collections (by attribute) and the functions pages call (by name)."""
 
     collections: Callable[[str], Any]  # name -> the mapping or tuple behind a tracked view
     calls: Mapping[str, Callable[[Any], Any]]  # name -> the untracked function
     templates: Mapping[str, str]  # template name -> digest of its source and what it includes
+    objects: dict[int, str] = dataclasses.field(default_factory=dict)  # fingerprint's memo
     _memo: dict[Dep, str] = dataclasses.field(default_factory=dict)
 
     def of(self, dep: Dep) -> str:
@@ -139,13 +138,13 @@ class Values:
         if kind == "template":
             return self.templates.get(name, "")
         if kind == "call":
-            return fingerprint(self.calls[name](rest[0]))
+            return fingerprint(self.calls[name](rest[0]), self.objects)
         collection = self.collections(name)
         if kind == "len":
             return str(len(collection))
         if kind == "item":
-            return fingerprint(collection.get(rest[0], _MISSING))
-        return fingerprint(collection)
+            return fingerprint(collection.get(rest[0], _MISSING), self.objects)
+        return fingerprint(collection, self.objects)
 
     def combined(self, deps: tuple[Dep, ...]) -> str:
         return digest(*(self.of(dep) for dep in deps))
@@ -173,3 +172,47 @@ def _canonical(value: Any, memo: dict[int, str]) -> str:
         fields = (_canonical(getattr(value, f.name), memo) for f in dataclasses.fields(value))
         return f"{type(value).__name__}(" + ",".join(fields) + ")"
     return repr(value)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output file to make: its path, what it is made from besides what it reads through
+    the tracked archive (digested as it is), and how to make it from that archive view."""
+
+    path: str
+    inputs: Any
+    make: Callable[[TrackedArchive], Page]
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What one page was made from: the digest of its inputs, and its dependencies with the
+    digest of their values at the time."""
+
+    inputs: str
+    deps: tuple[Dep, ...]
+    deps_digest: str
+
+
+class Pager:
+    """Makes page jobs, or keeps the file already written when nothing the page was made from
+    changed. `reusable(path)` says whether the output file is still the one last written."""
+
+    def __init__(self, tracker: Tracker, view: TrackedArchive, values: Values,
+                 previous: Mapping[str, PageRecord], reusable: Callable[[str], bool]):
+        self.tracker, self.view, self.values = tracker, view, values
+        self.previous, self.reusable = previous, reusable
+        self.records: dict[str, PageRecord] = {}
+
+    def page(self, job: PageJob) -> Page | KeptPage:
+        inputs = fingerprint(job.inputs, self.values.objects)
+        old = self.previous.get(job.path)
+        if (old and old.inputs == inputs and self.reusable(job.path)
+                and self.values.combined(old.deps) == old.deps_digest):
+            self.records[job.path] = old
+            return KeptPage(job.path)
+        self.tracker.take()
+        page = job.make(self.view)
+        deps = tuple(sorted(self.tracker.take(), key=repr))
+        self.records[job.path] = PageRecord(inputs, deps, self.values.combined(deps))
+        return page

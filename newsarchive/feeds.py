@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
 from .config import Config
+from .depends import PageJob
 from .model import Archive, Page, Story
 
 FEED_SIZE = 50
@@ -25,31 +26,30 @@ def feed_path(scope: str = "") -> str:
     return f"{scope}/feed.xml" if scope else "feed.xml"
 
 
-def output_pages(archive: Archive, config: Config, page_paths: Iterable[str],
-                 summaries: dict[str, str]) -> list[Page]:
+def jobs(archive: Archive, config: Config, page_paths: Iterable[str],
+         texts: Mapping[str, object]) -> list[PageJob]:
     """Feeds for the site, each newsletter and each tag; robots.txt; sitemap.xml with a base_url.
-    `summaries` holds each story's plain-text lead, as the render stage made it."""
-    pages = list(_feeds(archive, config, summaries))
-    pages.append(Page("robots.txt", _robots(config).encode("utf-8")))
-    if config.site.base_url:
-        pages.append(Page("sitemap.xml", _sitemap(config, page_paths).encode("utf-8")))
-    return pages
+    A feed shows each story's plain-text lead (`texts[id].lead`, as the render stage made it)."""
+    def feed(path: str, title: str, stories: Callable[[Archive], Iterable[Story]]) -> PageJob:
+        return PageJob(path, (path, title, config.site),
+                       lambda view: _feed(view, config, texts, path, title, stories(view)))
 
-
-def _feeds(archive: Archive, config: Config, summaries: dict[str, str]) -> Iterator[Page]:
-    def feed(path: str, title: str, stories: Iterable[Story]) -> Page:
-        return _feed(archive, config, summaries, path, title, stories)
-
-    yield feed(feed_path(), config.site.title, archive.stories)
+    found = [feed(feed_path(), config.site.title, lambda view: view.stories)]
     for newsletter in archive.newsletters:
         folder = urls.newsletter_path(newsletter.slug).rsplit("/", 1)[0]
-        stories = [s for s in archive.stories if s.newsletter == newsletter.slug]
-        yield feed(feed_path(folder), f"{newsletter.name} · {config.site.title}", stories)
-    for tag, ids in archive.tags.items():
+        found.append(feed(feed_path(folder), f"{newsletter.name} · {config.site.title}",
+                          lambda view, slug=newsletter.slug: view.stories_by_newsletter.get(slug, ())))
+    for tag in archive.tags:
         folder = urls.tag_path(tag).rsplit("/", 1)[0]
-        stories = [archive.story_by_id[i] for i in ids]
-        name = archive.tag_names.get(tag, tag)
-        yield feed(feed_path(folder), f"{name} · {config.site.title}", stories)
+        found.append(feed(feed_path(folder), f"{archive.tag_names.get(tag, tag)} · {config.site.title}",
+                          lambda view, tag=tag: [view.story_by_id[i] for i in view.tags[tag]]))
+    robots = Page("robots.txt", _robots(config).encode())
+    found.append(PageJob(robots.path, config.site, lambda view: robots))
+    if config.site.base_url:
+        paths = sorted(page_paths)
+        found.append(PageJob("sitemap.xml", (config.site, paths),
+                             lambda view: Page("sitemap.xml", _sitemap(config, paths).encode("utf-8"))))
+    return found
 
 
 def newest(stories: Iterable[Story], count: int = FEED_SIZE) -> list[Story]:
@@ -57,7 +57,7 @@ def newest(stories: Iterable[Story], count: int = FEED_SIZE) -> list[Story]:
     return sorted(dated, key=lambda s: (-s.date.toordinal(), s.id))[:count]
 
 
-def _feed(archive: Archive, config: Config, summaries: dict[str, str], path: str, title: str,
+def _feed(archive: Archive, config: Config, texts: Mapping[str, object], path: str, title: str,
           stories: Iterable[Story]) -> Page:
     entries = newest(stories)
     updated = _timestamp(entries[0].date) if entries else "1970-01-01T00:00:00Z"
@@ -70,7 +70,7 @@ def _feed(archive: Archive, config: Config, summaries: dict[str, str], path: str
         f"  <updated>{updated}</updated>",
         f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(link(urls.HOME))}/>",
         f"  <link rel=\"self\" href={quoteattr(link(path))}/>",
-        *(line for story in entries for line in _entry(archive, story, summaries[story.id], link)),
+        *(line for story in entries for line in _entry(archive, story, texts[story.id].lead, link)),
         "</feed>",
         "",
     ]

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable
 
 import yaml
 
-from newsarchive import markup, render, urls
+from newsarchive import markup, urls, views
 from newsarchive.config import Config
+from newsarchive.depends import PageJob
 from newsarchive.model import Archive, Issue, Newsletter, Page, Source, Story, issue_order
 
 MARKDOWN_FILE = "index.md"
@@ -48,17 +49,21 @@ def markdown_path(page: str) -> str:
     return posixpath.join(posixpath.dirname(page), MARKDOWN_FILE)
 
 
-def markdown_pages(archive: Archive, config: Config) -> list[Page]:
-    """Every index.md of the Markdown archive, sorted by path."""
-    pages = [
-        _home(archive, config),
-        _tag_list(archive),
-        *(_story(archive, story) for story in archive.stories),
-        *(_issue(archive, issue) for issue in archive.issues),
-        *(_newsletter(archive, newsletter) for newsletter in archive.newsletters),
-        *(_tag(archive, tag) for tag in sorted(archive.tags)),
+def jobs(archive: Archive, config: Config) -> list[PageJob]:
+    """Every index.md of the Markdown archive, as page jobs: each is made from the archive view
+    it is given, so a rebuild makes again only those whose inputs changed (depends.py)."""
+    def job(page: str, inputs: object, make: Callable[[Archive], Page]) -> PageJob:
+        return PageJob(markdown_path(page), inputs, make)
+
+    return [
+        job(urls.HOME, config.site, lambda view: _home(view, config)),
+        job(urls.TAGS, None, _tag_list),
+        *(job(urls.story_path(s.id), s, lambda view, s=s: _story(view, s)) for s in archive.stories),
+        *(job(urls.issue_path(i.id), i, lambda view, i=i: _issue(view, i)) for i in archive.issues),
+        *(job(urls.newsletter_path(n.slug), n, lambda view, n=n: _newsletter(view, n))
+          for n in archive.newsletters),
+        *(job(urls.tag_path(t), t, lambda view, t=t: _tag(view, t)) for t in sorted(archive.tags)),
     ]
-    return sorted(pages, key=lambda page: page.path)
 
 
 def linked_text(archive: Archive, text: str, link: Link) -> str:
@@ -68,7 +73,7 @@ def linked_text(archive: Archive, text: str, link: Link) -> str:
     def replace(match: re.Match) -> str:
         if match["code"]:
             return match["code"]
-        ref = render.ref_of(archive, match["id"].strip())
+        ref = views.ref_of(archive, match["id"].strip())
         if ref is None or match["image"]:
             return match["label"]
         return f"[{match['label']}]({link(ref.path)})"
@@ -102,11 +107,11 @@ def _anchor(text: str, target: str, link: Link) -> str:
     return f"[{_label(text)}]({link(target)})"
 
 
-def _ref_meta(ref: render.Ref, link: Link) -> dict:
+def _ref_meta(ref: views.Ref, link: Link) -> dict:
     return {"id": ref.id, "title": ref.title, "link": link(ref.path)}
 
 
-def _ref_item(ref: render.Ref, link: Link, reason: str = "") -> str:
+def _ref_item(ref: views.Ref, link: Link, reason: str = "") -> str:
     why = f" — {reason}" if reason else ""
     return f"- {_anchor(ref.title, ref.path, link)} · {ref.context}{why}"
 
@@ -123,8 +128,8 @@ def _story(archive: Archive, story: Story) -> Page:
     path = markdown_path(urls.story_path(story.id))
     link = _linker(path)
     related = [(ref, r.reason) for r in archive.related.get(story.id, ())
-               if (ref := render.ref_of(archive, r.story))]
-    mentions = render.refs(archive, archive.backlinks.get(story.id, ()))
+               if (ref := views.ref_of(archive, r.story))]
+    mentions = views.refs(archive, archive.backlinks.get(story.id, ()))
     blocks = [
         f"# {story.title}",
         f"*{story.dek}*" if story.dek else "",
@@ -140,8 +145,8 @@ def _story(archive: Archive, story: Story) -> Page:
     return _document(path, _story_meta(archive, story, related, mentions, link), blocks)
 
 
-def _story_meta(archive: Archive, story: Story, related: list[tuple[render.Ref, str]],
-                mentions: list[render.Ref], link: Link) -> dict:
+def _story_meta(archive: Archive, story: Story, related: list[tuple[views.Ref, str]],
+                mentions: list[views.Ref], link: Link) -> dict:
     issue = archive.issue_by_id[story.issue]
     meta = {
         "id": story.id,
@@ -171,7 +176,7 @@ def _story_line(archive: Archive, story: Story, link: Link) -> str:
     newsletter = archive.newsletter_by_slug[story.newsletter]
     return (f"{_anchor(newsletter.name, urls.newsletter_path(newsletter.slug), link)} · "
             f"{_anchor(_issue_name(issue), urls.issue_path(issue.id), link)} · "
-            f"{render.date_label(story.date)}")
+            f"{views.date_label(story.date)}")
 
 
 def _issue_name(issue: Issue) -> str:
@@ -182,7 +187,7 @@ def _issue_name(issue: Issue) -> str:
 
 def _tag_line(archive: Archive, tags: Iterable[str], link: Link) -> str:
     """"Tags: [DeepMind](…), …" by display name; a tag with no page stays unlinked."""
-    names = [_anchor(render.tag_name(archive, tag), urls.tag_path(tag), link) if tag in archive.tags else tag
+    names = [_anchor(views.tag_name(archive, tag), urls.tag_path(tag), link) if tag in archive.tags else tag
              for tag in tags]
     return "Tags: " + ", ".join(names) if names else ""
 
@@ -200,8 +205,8 @@ def _note_blocks(archive: Archive, target: str, link: Link) -> list[str]:
     note = archive.notes.get(target)
     if note is None:
         return []
-    when = render.date_label(note.date) if note.date else ""
-    rating = f"rated {note.rating}/{render.RATING_SCALE}" if note.rating is not None else ""
+    when = views.date_label(note.date) if note.date else ""
+    rating = f"rated {note.rating}/{views.RATING_SCALE}" if note.rating is not None else ""
     meta = " · ".join(part for part in (when, rating) if part)
     see_also = [_see_also_item(archive, item, link) for item in note.see_also]
     return ["## Editor’s note", f"*{meta}*" if meta else "", linked_text(archive, note.body, link),
@@ -209,7 +214,7 @@ def _note_blocks(archive: Archive, target: str, link: Link) -> list[str]:
 
 
 def _see_also_item(archive: Archive, item: str, link: Link) -> str:
-    ref = render.ref_of(archive, item)
+    ref = views.ref_of(archive, item)
     if ref:
         return _ref_item(ref, link)
     url = markup.safe_url(item)
@@ -223,8 +228,8 @@ def _issue(archive: Archive, issue: Issue) -> Page:
     path = markdown_path(urls.issue_path(issue.id))
     link = _linker(path)
     newsletter = archive.newsletter_by_slug[issue.newsletter]
-    stories = render.refs(archive, (story.id for story in archive.stories_by_issue.get(issue.id, ())))
-    mentions = render.refs(archive, archive.backlinks.get(issue.id, ()))
+    stories = views.refs(archive, (story.id for story in archive.stories_by_issue.get(issue.id, ())))
+    mentions = views.refs(archive, archive.backlinks.get(issue.id, ()))
     original = markup.safe_url(issue.url)
     meta = {"id": issue.id, "title": issue.title, "newsletter": newsletter.name, "number": issue.number,
             "date": issue.date, "source": issue.source, "url": issue.url,
@@ -233,7 +238,7 @@ def _issue(archive: Archive, issue: Issue) -> Page:
     blocks = [
         f"# {issue.title or issue.id}",
         f"{_anchor(newsletter.name, urls.newsletter_path(newsletter.slug), link)} · "
-        f"{render.date_label(issue.date)}" + (f" · [Read the original]({original})" if original else ""),
+        f"{views.date_label(issue.date)}" + (f" · [Read the original]({original})" if original else ""),
         *_note_blocks(archive, issue.id, link),
         linked_text(archive, issue.intro, link),
         _section("In this issue",
@@ -248,7 +253,7 @@ def _newsletter(archive: Archive, newsletter: Newsletter) -> Page:
     path = markdown_path(urls.newsletter_path(newsletter.slug))
     link = _linker(path)
     issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
-    refs = render.refs(archive, (issue.id for issue in issues))
+    refs = views.refs(archive, (issue.id for issue in issues))
     meta = {"id": newsletter.slug, "title": newsletter.name, "issues": [_ref_meta(ref, link) for ref in refs]}
     blocks = [f"# {newsletter.name}", *_note_blocks(archive, newsletter.slug, link),
               _section("Issues", [_ref_item(ref, link) for ref in refs])]
@@ -258,9 +263,9 @@ def _newsletter(archive: Archive, newsletter: Newsletter) -> Page:
 def _tag(archive: Archive, tag: str) -> Page:
     path = markdown_path(urls.tag_path(tag))
     link = _linker(path)
-    months = [(month.label, render.refs(archive, (story.id for story in month.stories)))
-              for month in render.by_month(archive, (archive.story_by_id[i] for i in archive.tags[tag]))]
-    name = render.tag_name(archive, tag)
+    months = [(month.label, views.refs(archive, (story.id for story in month.stories)))
+              for month in views.by_month(archive, (archive.story_by_id[i] for i in archive.tags[tag]))]
+    name = views.tag_name(archive, tag)
     meta = {"id": f"tags/{tag}", "title": name,
             "stories": [_ref_meta(ref, link) for _, refs in months for ref in refs]}
     blocks = [f"# {name}", *_note_blocks(archive, f"tags/{tag}", link),
@@ -272,7 +277,7 @@ def _tag_list(archive: Archive) -> Page:
     path = markdown_path(urls.TAGS)
     link = _linker(path)
     items = [f"- {_anchor(t.name, urls.tag_path(t.slug), link)} · {t.count} "
-             f"{'story' if t.count == 1 else 'stories'}" for t in render.tag_cloud(archive)]
+             f"{'story' if t.count == 1 else 'stories'}" for t in views.tag_cloud(archive)]
     return _document(path, {"title": "Tags"}, ["# Tags", "\n".join(items)])
 
 
@@ -281,7 +286,7 @@ def _home(archive: Archive, config: Config) -> Page:
     path = markdown_path(urls.HOME)
     link = _linker(path)
     newsletters = sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug))
-    years = render.by_year(sorted(archive.issues, key=issue_order))
+    years = views.by_year(sorted(archive.issues, key=issue_order))
     blocks = [
         f"# {config.site.title}",
         config.site.description,
@@ -289,7 +294,7 @@ def _home(archive: Archive, config: Config) -> Page:
                  [f"- {_anchor(n.name, urls.newsletter_path(n.slug), link)}" for n in newsletters]),
         _section("Tags", [f"- {_anchor('Every tag', urls.TAGS, link)} ({len(archive.tags)})"]),
         "## Issues" if years else "",
-        *(_section(year, [_ref_item(ref, link) for ref in render.refs(archive, (i.id for i in issues))], 3)
+        *(_section(year, [_ref_item(ref, link) for ref in views.refs(archive, (i.id for i in issues))], 3)
           for year, issues in years),
     ]
     return _document(path, {"title": config.site.title}, blocks)

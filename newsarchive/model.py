@@ -167,6 +167,13 @@ class Archive:
         return {k: tuple(sorted(v, key=lambda s: s.position)) for k, v in grouped.items()}
 
     @cached_property
+    def stories_by_newsletter(self) -> dict[str, tuple[Story, ...]]:
+        grouped: dict[str, list[Story]] = {}
+        for story in self.stories:
+            grouped.setdefault(story.newsletter, []).append(story)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    @cached_property
     def issues_by_newsletter(self) -> dict[str, tuple[Issue, ...]]:
         grouped: dict[str, list[Issue]] = {}
         for issue in self.issues:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, enrich, ingest, load, markdown_archive, publish, render, write
+from . import check, enrich, ingest, load, publish, render, write
 from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics, Problem
-from .model import Page
+from .model import KeptPage, Page
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ class BuildResult:
     diagnostics: Diagnostics
     stories: int = 0
     pages: int = 0
-    rendered: int = 0  # template pages made anew; the others were kept from the last build
+    rendered: int = 0  # pages made anew (static files and the search index aside, made every time)
+    kept: int = 0  # pages kept as the last build wrote them: nothing they were made from changed
     timings: dict[str, float] = field(default_factory=dict)
 
     def failed(self, strict: bool) -> bool:
@@ -81,7 +82,8 @@ def build(config: Config) -> BuildResult:
         if config.build.zip and not config.build.offline:
             offline = config.with_build(offline=True)
             converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
-            pages.append(publish.zip_page(_render(archive, offline, converted).pages + publish.host_files(offline)))
+            copy = _render(archive, offline, converted).pages + publish.host_files(offline)
+            pages.append(publish.zip_page(copy))
     with _timed(result, "write"):
         written = write.write_site(pages, config.output_dir, last.written)
     record = SiteRecord(rendered.records, written, rendered.markdown)
@@ -92,6 +94,7 @@ def build(config: Config) -> BuildResult:
             diagnostics.problems += check.check_site(config.output_dir, check_options(config))
     result.stories, result.pages = len(archive.stories), len(pages)
     result.rendered = sum(isinstance(page, Page) and page.path in rendered.records for page in rendered.pages)
+    result.kept = sum(isinstance(page, KeptPage) for page in rendered.pages)
     return result
 
 
@@ -114,10 +117,9 @@ def _render(archive, config: Config, last: SiteRecord | None = None) -> render.R
     """Render every page; a template error becomes a BuildError naming the template and line."""
     last = last or SiteRecord()
     try:
-        rendered = render.render_site(archive, config, last.pages, write.still_written(config.output_dir, last.written),
-                                      last.markdown)
-        extra = render.static_pages(config) + markdown_archive.markdown_pages(archive, config)
-        return dataclasses.replace(rendered, pages=rendered.pages + extra)
+        reusable = write.still_written(config.output_dir, last.written)
+        rendered = render.render_site(archive, config, last.pages, reusable, last.markdown)
+        return dataclasses.replace(rendered, pages=rendered.pages + render.static_pages(config))
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

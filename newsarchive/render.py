@@ -13,13 +13,10 @@ the config and the theme: sorted iteration, no clock.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import itertools
-import math
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,20 +26,29 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from newsarchive import depends, feeds, markup, publish, search, urls
+from newsarchive import depends, feeds, markdown_archive, markup, publish, search, urls, views
 from newsarchive.cache import digest
 from newsarchive.config import Config
 from newsarchive.ids import slugify
-from newsarchive.model import Archive, Issue, KeptPage, Note, Page, Story, issue_order
+from newsarchive.model import Archive, KeptPage, Note, Page, issue_order
+from newsarchive.views import (
+    RATING_SCALE,
+    annotated_stories,
+    by_month,
+    by_year,
+    by_year_and_month,
+    date_label,
+    neighbours,
+    ref_of,
+    stars,
+    tag_cloud,
+    tag_counts,
+    tag_name,
+)
 
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
 HOME_TAGS = 24  # most-used tags on the home page
 LEAD_WORDS = 40
-TAG_SIZES = 5  # steps of the tag cloud: classes tag--s1 (least used) .. tag--s5 (most used)
-RATING_SCALE = 5  # a note's rating is out of this many stars
-MONTHS = tuple(
-    "January February March April May June July August September October November December".split()
-)
 BUILTIN_THEME = Path(__file__).resolve().parent.parent / "theme"  # what a theme leaves out comes from here
 CUSTOM_CSS = "custom.css"  # a theme's static/custom.css is linked after style.css, to restyle by variables
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")  # nh3 escapes ">" in values: [^>]* stays in the tag
@@ -55,44 +61,6 @@ class Text:
     html: Markup
     lead: str  # first words, for the issue page
     sentence: str  # first sentence, for tag pages and the annotated page
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A page of the archive named by an id, as a link to it shows it."""
-
-    id: str
-    path: str  # output path
-    title: str
-    context: str  # what it is and where it comes from: "Import AI · #226 · 7 December 2020"
-
-
-@dataclass(frozen=True)
-class TagSize:
-    """One tag of the tag cloud."""
-
-    slug: str
-    name: str
-    count: int
-    size: int  # 1 .. TAG_SIZES, by how many stories the tag marks
-
-
-@dataclass(frozen=True)
-class Month:
-    """Stories of one month on a tag page's timeline."""
-
-    label: str  # "March 2026", or "Undated"
-    anchor: str  # "2026-03", or "undated"
-    stories: list[Story]
-
-
-@dataclass(frozen=True)
-class IssueMonth:
-    """Issues of one month on the archive page."""
-
-    label: str  # "March", or "" for undated issues
-    anchor: str  # "2026-03", or "undated"
-    issues: list[Issue]
 
 
 @dataclass(frozen=True)
@@ -111,28 +79,18 @@ def render(archive: Archive, config: Config) -> list[Page]:
 
 
 @dataclass(frozen=True)
-class PageRecord:
-    """What one page was made from: the digest of the objects its template was given, and its
-    dependencies (depends.py) with the digest of their values at the time."""
-
-    inputs: str
-    deps: tuple[depends.Dep, ...]
-    deps_digest: str
-
-
-@dataclass(frozen=True)
 class Rendered:
     pages: list[Page | KeptPage]  # sorted by path
-    records: dict[str, PageRecord]  # template pages only: path -> what it was made from
+    records: dict[str, depends.PageRecord]  # path -> what the page was made from
     markdown: dict[str, str]  # the Markdown conversions this render used, for the next one
 
 
-def render_site(archive: Archive, config: Config, previous: Mapping[str, PageRecord] | None = None,
+def render_site(archive: Archive, config: Config, previous: Mapping[str, depends.PageRecord] | None = None,
                 reusable: Callable[[str], bool] = lambda path: False,
                 markdown_memo: Mapping[str, str] | None = None) -> Rendered:
-    """Every page of the site and the search index. A template page whose record in `previous`
-    still holds, and whose file `reusable` says is still as written, is a KeptPage; a page that
-    links other stories carries the map of them that link previews read."""
+    """Every page of the site, its feeds, the Markdown archive and the search index. A page whose
+    record in `previous` still holds, and whose file `reusable` says is still as written, is a
+    KeptPage; a page that links other stories carries the map of them that link previews read."""
     renderer = markup.MarkdownRenderer(markdown_memo)
     texts = _story_texts(archive, renderer, config)
     note_texts = _note_texts(archive, renderer, config)
@@ -141,7 +99,19 @@ def render_site(archive: Archive, config: Config, previous: Mapping[str, PageRec
     env = _environment(config, archive, texts, note_texts, tracker)
     values = depends.Values(lambda name: _collection(archive, texts, note_texts, keys, name),
                             _calls(archive), _template_digests(env))
-    jobs = [
+    templates = _Templates(env, config, tracker, keys)
+    jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer)]
+    tracked_texts = depends.TrackedMapping(tracker, "texts", texts)
+    jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
+    jobs += markdown_archive.jobs(archive, config)
+    pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values, previous or {}, reusable)
+    pages: list[Page | KeptPage] = [pager.page(job) for job in jobs]
+    pages += search.index_pages(archive, _search_entries(archive, texts), config.build.offline)
+    return Rendered(sorted(pages, key=lambda page: page.path), pager.records, renderer.used)
+
+
+def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer) -> list[TemplateJob]:
+    return [
         *_site_pages(archive, config),
         _report_page(archive, renderer),
         *_story_pages(archive),
@@ -149,17 +119,11 @@ def render_site(archive: Archive, config: Config, previous: Mapping[str, PageRec
         *_newsletter_pages(archive),
         *_tag_pages(archive),
     ]
-    pager = _Pager(env, config, tracker, values, previous or {}, reusable, keys)
-    pages: list[Page | KeptPage] = [pager.page(job) for job in jobs]
-    pages += search.index_pages(archive, _search_entries(archive, texts), config.build.offline)
-    leads = {story_id: text.lead for story_id, text in texts.items()}
-    pages += feeds.output_pages(archive, config, [page.path for page in pages], leads)
-    return Rendered(sorted(pages, key=lambda page: page.path), pager.records, renderer.used)
 
 
 def _search_entries(archive: Archive, texts: dict[str, Text]) -> dict[str, search.Entry]:
     """What the search index and link previews show of each story: its context line and text."""
-    return {story.id: search.Entry(_story_ref(archive, story).context,
+    return {story.id: search.Entry(views.story_ref(archive, story).context,
                                    markup.plain_text(texts[story.id].html))
             for story in archive.stories}
 
@@ -193,129 +157,6 @@ def _static_files(config: Config) -> dict[str, Path]:
     return files
 
 
-# ---- ids -------------------------------------------------------------------------------------
-
-
-def ref_of(archive: Archive, target: str) -> Ref | None:
-    """The page of a story, issue, newsletter or tag ("tags/<slug>") id; None when there is none.
-
-    The one place an archive id becomes an output path: archive: links, notes' "see also",
-    backlinks and related stories all go through it.
-    """
-    if target in archive.story_by_id:
-        return _story_ref(archive, archive.story_by_id[target])
-    if target in archive.issue_by_id:
-        issue = archive.issue_by_id[target]
-        context = f"{archive.newsletter_by_slug[issue.newsletter].name} · {date_label(issue.date)}"
-        return Ref(target, urls.issue_path(target), issue.title or target, context)
-    if target in archive.newsletter_by_slug:
-        name = archive.newsletter_by_slug[target].name
-        return Ref(target, urls.newsletter_path(target), name, "Newsletter")
-    tag = target.removeprefix("tags/")
-    if target.startswith("tags/") and tag in archive.tags:
-        return Ref(target, urls.tag_path(tag), tag_name(archive, tag), "Tag")
-    return None
-
-
-def _story_ref(archive: Archive, story: Story) -> Ref:
-    issue = archive.issue_by_id[story.issue]
-    parts = [archive.newsletter_by_slug[story.newsletter].name, f"#{issue.number}" if issue.number else "",
-             date_label(story.date)]
-    return Ref(story.id, urls.story_path(story.id), story.title, " · ".join(p for p in parts if p))
-
-
-def refs(archive: Archive, ids: Iterable[str]) -> list[Ref]:
-    """The pages of those ids the archive has, in the given order."""
-    found = (ref_of(archive, target) for target in ids)
-    return [ref for ref in found if ref]
-
-
-def tag_name(archive: Archive, tag: str) -> str:
-    """A tag's display name ("AlphaFold"), its slug when enrich named none."""
-    return archive.tag_names.get(tag, tag)
-
-
-# ---- order -----------------------------------------------------------------------------------
-
-
-def newest_first(date: dt.date | None) -> tuple[bool, int]:
-    """Sort key part for dates: newest first, missing dates last."""
-    return date is None, -date.toordinal() if date else 0
-
-
-def story_order(archive: Archive) -> Callable[[Story], tuple]:
-    """Sort key for stories from many issues: by their issue's order, then position within it."""
-    return lambda story: (issue_order(archive.issue_by_id[story.issue]), story.position)
-
-
-def tag_counts(archive: Archive) -> list[tuple[str, int]]:
-    """(tag, number of stories), most used first, then by name."""
-    counts = [(tag, len(ids)) for tag, ids in archive.tags.items()]
-    return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
-
-
-def tag_cloud(archive: Archive) -> list[TagSize]:
-    """Every tag, sorted by display name, sized 1..TAG_SIZES on a log scale of its story count
-    (so a few very common tags do not shrink all the others to one size)."""
-    counts = {tag: max(len(ids), 1) for tag, ids in archive.tags.items()}
-    if not counts:
-        return []
-    low, high = math.log(min(counts.values())), math.log(max(counts.values()))
-    scale = (TAG_SIZES - 1) / (high - low) if high > low else 0.0
-    cloud = [TagSize(tag, tag_name(archive, tag), count, 1 + round((math.log(count) - low) * scale))
-             for tag, count in counts.items()]
-    return sorted(cloud, key=lambda t: (t.name.casefold(), t.slug))
-
-
-def by_year(issues: list[Issue]) -> list[tuple[str, list[Issue]]]:
-    """Issues (already in issue_order) grouped under "2020", "2019", ..., then "Undated"."""
-    groups = itertools.groupby(issues, key=lambda i: str(i.date.year) if i.date else "Undated")
-    return [(year, list(group)) for year, group in groups]
-
-
-def by_year_and_month(issues: list[Issue]) -> list[tuple[str, list[IssueMonth]]]:
-    """Issues (already in issue_order) grouped by year, then by month within it; undated last."""
-    return [(year, _by_month_of(year, in_year)) for year, in_year in by_year(issues)]
-
-
-def _by_month_of(year: str, issues: list[Issue]) -> list[IssueMonth]:
-    groups = itertools.groupby(issues, key=lambda i: i.date.month if i.date else 0)
-    return [_issue_month(year, month, list(group)) for month, group in groups]
-
-
-def _issue_month(year: str, month: int, issues: list[Issue]) -> IssueMonth:
-    if not month:
-        return IssueMonth("", "undated", issues)
-    return IssueMonth(MONTHS[month - 1], f"{year}-{month:02d}", issues)
-
-
-def by_month(archive: Archive, stories: Iterable[Story]) -> list[Month]:
-    """Stories grouped by month, newest month first, undated last; within a month newest first."""
-    order = story_order(archive)
-    ordered = sorted(stories, key=lambda s: (newest_first(s.date), order(s)))
-    groups = itertools.groupby(ordered, key=lambda s: (s.date.year, s.date.month) if s.date else None)
-    return [
-        Month(f"{MONTHS[month[1] - 1]} {month[0]}", f"{month[0]}-{month[1]:02d}", list(group))
-        if month else Month("Undated", "undated", list(group))
-        for month, group in groups
-    ]
-
-
-def neighbours(archive: Archive, story: Story) -> tuple[Story | None, Story | None]:
-    """The stories before and after this one in its issue."""
-    siblings = archive.stories_by_issue[story.issue]
-    index = siblings.index(story)
-    previous = siblings[index - 1] if index > 0 else None
-    following = siblings[index + 1] if index + 1 < len(siblings) else None
-    return previous, following
-
-
-def annotated_stories(archive: Archive) -> list[Note]:
-    """The notes on stories, newest note first, undated notes last, then by story id."""
-    notes = [note for target, note in archive.notes.items() if target in archive.story_by_id]
-    return sorted(notes, key=lambda n: (newest_first(n.date), n.target))
-
-
 def orphans(archive: Archive, renderer: markup.MarkdownRenderer) -> list[Orphan]:
     """The notes whose target is gone, each with the closest id the archive does have."""
     known = sorted({*archive.story_by_id, *archive.issue_by_id, *archive.newsletter_by_slug,
@@ -328,17 +169,6 @@ def orphans(archive: Archive, renderer: markup.MarkdownRenderer) -> list[Orphan]
 
 
 # ---- text ------------------------------------------------------------------------------------
-
-
-def date_label(date: dt.date | None) -> str:
-    """A date as "5 August 2019", or "date unknown". Month names are spelt here, not by the locale."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}" if date else "date unknown"
-
-
-def stars(rating: int) -> str:
-    """A rating as filled and empty stars out of RATING_SCALE: 4 -> "★★★★☆"."""
-    filled = min(max(rating, 0), RATING_SCALE)
-    return "★" * filled + "☆" * (RATING_SCALE - filled)
 
 
 def _text(renderer: markup.MarkdownRenderer, text: str, link: markup.ArchiveLink | None) -> Text:
@@ -405,7 +235,7 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text], note_
         keep_trailing_newline=True,
     )
     env.filters.update(date_label=date_label, safe_url=markup.safe_url, slugify=slugify, stars=stars)
-    calls = {name: depends.tracked_call(tracker, name, function) for name, function in _calls(archive).items()}
+    calls = {name: depends.tracked_call(tracker, name, call) for name, call in _calls(archive).items()}
     env.globals.update(
         archive=depends.TrackedArchive(archive, tracker),
         texts=depends.TrackedMapping(tracker, "texts", texts),
@@ -470,7 +300,7 @@ def _closure(name: str, refers: dict[str, set[str]]) -> set[str]:
 
 
 @dataclass(frozen=True)
-class PageJob:
+class TemplateJob:
     """One template page to render: its template, output path and the objects it is given."""
 
     template: str
@@ -478,33 +308,20 @@ class PageJob:
     objects: dict[str, Any]
 
 
-class _Pager:
-    """Renders page jobs, or keeps the page already written when nothing it was made from changed."""
+class _Templates:
+    """Template pages as page jobs: rendered with links relative to their path, and given the map
+    of story links that link previews read."""
 
     def __init__(self, env: jinja2.Environment, config: Config, tracker: depends.Tracker,
-                 values: depends.Values, previous: Mapping[str, PageRecord], reusable: Callable[[str], bool],
                  search_keys: dict[str, str]):
-        self.env, self.config, self.tracker, self.values = env, config, tracker, values
-        self.previous, self.reusable = previous, reusable
+        self.env, self.config, self.tracker = env, config, tracker
         self.search_keys = depends.TrackedMapping(tracker, "search_keys", search_keys)
-        self.records: dict[str, PageRecord] = {}
-        self._memo: dict[int, str] = {}
 
-    def page(self, job: PageJob) -> Page | KeptPage:
-        inputs = depends.fingerprint((job.template, job.objects), self._memo)
-        old = self.previous.get(job.path)
-        if (old and old.inputs == inputs and self.reusable(job.path)
-                and self.values.combined(old.deps) == old.deps_digest):
-            self.records[job.path] = old
-            return KeptPage(job.path)
-        self.tracker.take()
-        page = search.with_story_links(self._render(job), self.search_keys)
-        deps = tuple(sorted(self.tracker.take() | {("template", job.template)}, key=repr))
-        self.records[job.path] = PageRecord(inputs, deps, self.values.combined(deps))
-        return page
+    def job(self, job: TemplateJob) -> depends.PageJob:
+        return depends.PageJob(job.path, (job.template, job.objects), lambda view: self._render(job))
 
-    def _render(self, job: PageJob) -> Page:
-        """Render one template to the page at its path, with links relative to that path."""
+    def _render(self, job: TemplateJob) -> Page:
+        self.tracker.note(("template", job.template))
         link = _linker(job.path, self.config)
         html = self.env.get_template(job.template).render(
             site=self.config.site,
@@ -513,7 +330,7 @@ class _Pager:
             static=lambda name: link(f"static/{name}"),
             **job.objects,
         )
-        return Page(job.path, html.encode("utf-8"))
+        return search.with_story_links(Page(job.path, html.encode("utf-8")), self.search_keys)
 
 
 def _public_url(config: Config, path: str) -> str:
@@ -537,30 +354,30 @@ def _linker(path: str, config: Config) -> Callable[[str], str]:
 # ---- pages -----------------------------------------------------------------------------------
 
 
-def _site_pages(archive: Archive, config: Config) -> Iterator[PageJob]:
+def _site_pages(archive: Archive, config: Config) -> Iterator[TemplateJob]:
     issues = sorted(archive.issues, key=issue_order)
-    yield PageJob("index.html", urls.HOME, dict(
+    yield TemplateJob("index.html", urls.HOME, dict(
         issues=issues[:HOME_ISSUES],
         newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
         top_tags=tag_counts(archive)[:HOME_TAGS],
         download=publish.ZIP_NAME if config.build.zip and not config.build.offline else "",
     ))
-    yield PageJob("archive.html", urls.ARCHIVE, dict(years=by_year_and_month(issues)))
-    yield PageJob("search.html", urls.SEARCH, dict(tags=tag_cloud(archive)))
-    yield PageJob("tags.html", urls.TAGS, dict(tags=tag_cloud(archive)))
-    yield PageJob("annotated.html", urls.ANNOTATED, dict(notes=annotated_stories(archive)))
-    yield PageJob("404.html", "404.html", {})
+    yield TemplateJob("archive.html", urls.ARCHIVE, dict(years=by_year_and_month(issues)))
+    yield TemplateJob("search.html", urls.SEARCH, dict(tags=tag_cloud(archive)))
+    yield TemplateJob("tags.html", urls.TAGS, dict(tags=tag_cloud(archive)))
+    yield TemplateJob("annotated.html", urls.ANNOTATED, dict(notes=annotated_stories(archive)))
+    yield TemplateJob("404.html", "404.html", {})
 
 
-def _report_page(archive: Archive, renderer: markup.MarkdownRenderer) -> PageJob:
+def _report_page(archive: Archive, renderer: markup.MarkdownRenderer) -> TemplateJob:
     """Always written, empty or not, so the footer's link to it never breaks."""
-    return PageJob("notes_report.html", urls.NOTES_REPORT, dict(orphans=orphans(archive, renderer)))
+    return TemplateJob("notes_report.html", urls.NOTES_REPORT, dict(orphans=orphans(archive, renderer)))
 
 
-def _story_pages(archive: Archive) -> Iterator[PageJob]:
+def _story_pages(archive: Archive) -> Iterator[TemplateJob]:
     for story in archive.stories:
         previous, following = neighbours(archive, story)
-        yield PageJob("story.html", urls.story_path(story.id), dict(
+        yield TemplateJob("story.html", urls.story_path(story.id), dict(
             story=story,
             issue=archive.issue_by_id[story.issue],
             newsletter=archive.newsletter_by_slug[story.newsletter],
@@ -571,11 +388,12 @@ def _story_pages(archive: Archive) -> Iterator[PageJob]:
         ))
 
 
-def _issue_pages(archive: Archive, config: Config, renderer: markup.MarkdownRenderer) -> Iterator[PageJob]:
+def _issue_pages(archive: Archive, config: Config,
+                 renderer: markup.MarkdownRenderer) -> Iterator[TemplateJob]:
     for issue in archive.issues:
         path = urls.issue_path(issue.id)
         link = _archive_link(archive, path, config)
-        yield PageJob("issue.html", path, dict(
+        yield TemplateJob("issue.html", path, dict(
             issue=issue,
             newsletter=archive.newsletter_by_slug[issue.newsletter],
             intro=_html(renderer, issue.intro, link),
@@ -584,19 +402,19 @@ def _issue_pages(archive: Archive, config: Config, renderer: markup.MarkdownRend
         ))
 
 
-def _newsletter_pages(archive: Archive) -> Iterator[PageJob]:
+def _newsletter_pages(archive: Archive) -> Iterator[TemplateJob]:
     for newsletter in archive.newsletters:
         issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
         path = urls.newsletter_path(newsletter.slug)
-        yield PageJob("newsletter.html", path, dict(
+        yield TemplateJob("newsletter.html", path, dict(
             feed=_feed_beside(path), newsletter=newsletter, years=by_year(issues), issue_count=len(issues)))
 
 
-def _tag_pages(archive: Archive) -> Iterator[PageJob]:
+def _tag_pages(archive: Archive) -> Iterator[TemplateJob]:
     for tag, ids in sorted(archive.tags.items()):
         months = by_month(archive, (archive.story_by_id[i] for i in ids))
         path = urls.tag_path(tag)
-        yield PageJob("tag.html", path, dict(
+        yield TemplateJob("tag.html", path, dict(
             tag=tag, name=tag_name(archive, tag), months=months, count=len(ids), feed=_feed_beside(path)))
 
 

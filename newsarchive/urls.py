@@ -62,7 +62,7 @@ def _relpath(target: str, folder: str) -> str:
     start = folder.split("/") if folder else []
     parts = target.split("/")
     common = 0
-    for a, b in zip(start, parts):
+    for a, b in zip(start, parts, strict=False):
         if a != b:
             break
         common += 1

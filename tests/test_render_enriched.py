@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from newsarchive import render
+from newsarchive import views
 from newsarchive.model import Archive, IssueRef, Note, Related
 from tests.test_render import assert_links_resolve, render_pages, small_archive
 
@@ -181,11 +181,11 @@ def test_rendering_twice_gives_identical_pages(pages):
 
 def test_tag_cloud_sizes_span_the_steps_on_a_log_scale():
     archive = dataclasses.replace(small_archive(), tags={"a": ("x",), "b": ("x",) * 4, "c": ("x",) * 16})
-    assert [(t.slug, t.size) for t in render.tag_cloud(archive)] == [("a", 1), ("b", 3), ("c", 5)]
+    assert [(t.slug, t.size) for t in views.tag_cloud(archive)] == [("a", 1), ("b", 3), ("c", 5)]
 
 
 def test_months_run_newest_first_with_undated_last():
     archive = small_archive()
-    months = render.by_month(archive, archive.stories)
+    months = views.by_month(archive, archive.stories)
     assert [m.label for m in months] == ["December 2020", "November 2020", "Undated"]
     assert [s.position for s in months[0].stories] == [1, 2, 3]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from newsarchive import publish, render, urls
+from newsarchive import publish, render, urls, views
 from newsarchive.config import Config
 from newsarchive.model import Archive, Page
 from tests.conftest import ROOT
@@ -93,7 +93,7 @@ def test_archive_page_groups_issues_by_year_then_month_with_undated_last(pages):
 
 def test_issues_by_year_and_month():
     issues = sorted(small_archive().issues, key=render.issue_order)
-    years = render.by_year_and_month(issues)
+    years = views.by_year_and_month(issues)
     assert [(year, [(m.label, m.anchor, len(m.issues)) for m in months]) for year, months in years] == [
         ("2020", [("December", "2020-12", 1), ("November", "2020-11", 1)]),
         ("Undated", [("", "undated", 1)]),
