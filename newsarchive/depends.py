@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import parallel
 from .cache import digest
 from .model import Issue, KeptPage, Note, Page, Story
 
@@ -168,8 +169,8 @@ def _canonical(value: Any, memo: dict[int, str]) -> str:
         return "[" + ",".join(_canonical(v, memo) for v in value) + "]"
     if isinstance(value, Mapping):
         return "{" + ",".join(f"{k!r}:{_canonical(v, memo)}" for k, v in value.items()) + "}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = (_canonical(getattr(value, f.name), memo) for f in dataclasses.fields(value))
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        fields = (_canonical(field, memo) for field in vars(value).values())
         return f"{type(value).__name__}(" + ",".join(fields) + ")"
     return repr(value)
 
@@ -204,15 +205,27 @@ class Pager:
         self.previous, self.reusable = previous, reusable
         self.records: dict[str, PageRecord] = {}
 
-    def page(self, job: PageJob) -> Page | KeptPage:
-        inputs = fingerprint(job.inputs, self.values.objects)
+    def pages(self, jobs: list[PageJob]) -> list[Page | KeptPage]:
+        """Each job's page, in order: kept, or made (spread over the cores when there are many)."""
+        inputs = [fingerprint(job.inputs, self.values.objects) for job in jobs]
+        kept = [self._kept(job, digest_) for job, digest_ in zip(jobs, inputs, strict=True)]
+        todo = [i for i, page in enumerate(kept) if page is None]
+        for i, (page, record) in zip(todo, parallel.map_in_order(self._make, [jobs[i] for i in todo]),
+                                     strict=True):
+            kept[i] = page
+            self.records[jobs[i].path] = dataclasses.replace(record, inputs=inputs[i])
+        return kept
+
+    def _kept(self, job: PageJob, inputs: str) -> KeptPage | None:
         old = self.previous.get(job.path)
         if (old and old.inputs == inputs and self.reusable(job.path)
                 and self.values.combined(old.deps) == old.deps_digest):
             self.records[job.path] = old
             return KeptPage(job.path)
+        return None
+
+    def _make(self, job: PageJob) -> tuple[Page, PageRecord]:
         self.tracker.take()
         page = job.make(self.view)
         deps = tuple(sorted(self.tracker.take(), key=repr))
-        self.records[job.path] = PageRecord(inputs, deps, self.values.combined(deps))
-        return page
+        return page, PageRecord("", deps, self.values.combined(deps))

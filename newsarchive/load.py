@@ -3,13 +3,23 @@
 The story files are the build's source once ingested: a title fixed or a tag added by hand there
 is what the site shows. A file that cannot be read is reported with its path and line and left
 out; the rest of the archive still builds.
+
+Reading and YAML-parsing every file is most of the work, so the build cache keeps each file's
+parsed document with its stamp (size, inode, modification and change times): a file whose stamp is
+the one recorded is not read again. Any write changes the change time, even one that puts the
+modification time back, so an edited file is always read again. A file modified in the last
+moments before it is read is not recorded, since a second edit within the file system's clock
+tick could leave its stamp as it was.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from . import storyfiles
+from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics
 from .formats.blocks import parse_date
@@ -18,21 +28,64 @@ from .model import Archive, Issue, IssueRef, Newsletter, Note, Source, Story, is
 
 NOTES_DIR = "notes"
 TAG_NOTES = "_tags"  # content/notes/_tags/<tag>.md holds a tag page's note
+CACHE_NAME = "load"
+# No file system's clock ticks more coarsely (FAT: 2 s; ext3, HFS+: 1 s): a file modified this
+# recently is read again by the next build rather than trusted by its stamp.
+SETTLE_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int, int]  # size, inode, modification and change times (ns)
+Entry = tuple[Stamp, storyfiles.Document]
+
+
+class Documents:
+    """Reads story and note files, reusing the documents an earlier build parsed from files whose
+    stamp is unchanged; `save` keeps this build's for the next one."""
+
+    def __init__(self, config: Config):
+        self._cache = Cache(config.cache_dir)
+        self._key = digest(str(config.content_dir.resolve()))
+        self._known: dict[str, Entry] = self._cache.load(CACHE_NAME, self._key) or {}
+        self._now: dict[str, Entry] = {}
+        self._settled_before = time.time_ns() - SETTLE_NS
+
+    def read(self, path: Path | str, relative: str, optional_front_matter: bool) -> storyfiles.Document:
+        """The file's document; OSError, UnicodeDecodeError or StoryFileError as reading it raises."""
+        status = os.stat(path)  # before reading: a write after this changes the stamp for next time
+        stamp = (status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+        known = self._known.get(relative)
+        document = known[1] if known and known[0] == stamp else _parse(path, optional_front_matter)
+        if max(status.st_mtime_ns, status.st_ctime_ns) < self._settled_before:
+            self._now[relative] = (stamp, document)
+        return document
+
+    def save(self) -> None:
+        if self._now != self._known:
+            self._cache.save(CACHE_NAME, self._key, self._now)
+
+
+def _parse(path: Path | str, optional_front_matter: bool) -> storyfiles.Document:
+    with open(path, encoding="utf-8") as file:
+        text = file.read()
+    if optional_front_matter and not text.startswith("---\n"):
+        return storyfiles.Document({}, text.strip())
+    return storyfiles.parse(text)
 
 
 def load(config: Config, diagnostics: Diagnostics) -> Archive:
     content = config.content_dir
+    documents = Documents(config)
     issues: list[Issue] = []
     stories: list[Story] = []
     names: dict[str, str] = {}
     for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE)):
-        document = _read(index, content, diagnostics)
+        folder = _rel(index.parent, content)
+        document = _read(index, f"{folder}/{index.name}", diagnostics, documents)
         if document is None:
             continue
-        issue = _issue(document, _rel(index, content))
+        issue = _issue(document, f"{folder}/{index.name}")
         names.setdefault(issue.newsletter, str(document.meta.get("newsletter_name") or issue.newsletter))
         issues.append(issue)
-        stories += _stories_of(issue, index.parent, content, diagnostics)
+        stories += _stories_of(issue, index.parent, folder, diagnostics, documents)
     newsletters = tuple(
         Newsletter(slug, config.newsletters[slug].name if slug in config.newsletters else name)
         for slug, name in sorted(names.items())
@@ -40,21 +93,20 @@ def load(config: Config, diagnostics: Diagnostics) -> Archive:
     issues.sort(key=issue_order)
     rank = {issue.id: i for i, issue in enumerate(issues)}
     stories.sort(key=lambda s: (rank[s.issue], s.position, s.id))
-    return Archive(newsletters, tuple(issues), _unique(stories, diagnostics),
-                   notes=load_notes(content, diagnostics))
+    notes = load_notes(content, diagnostics, documents)
+    documents.save()
+    return Archive(newsletters, tuple(issues), _unique(stories, diagnostics), notes=notes)
 
 
-def _read(path: Path, content: Path, diagnostics: Diagnostics,
+def _read(path: Path | str, relative: str, diagnostics: Diagnostics, documents: Documents,
           optional_front_matter: bool = False) -> storyfiles.Document | None:
+    """The file's document; None (and the problem reported, with its line) when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
-        if optional_front_matter and not text.startswith("---\n"):
-            return storyfiles.Document({}, text.strip())
-        return storyfiles.parse(text)
+        return documents.read(path, relative, optional_front_matter)
     except (OSError, UnicodeDecodeError) as error:
-        diagnostics.error("load", _rel(path, content), f"cannot read: {error}")
+        diagnostics.error("load", relative, f"cannot read: {error}")
     except storyfiles.StoryFileError as error:
-        diagnostics.error("load", _rel(path, content), str(error), error.line)
+        diagnostics.error("load", relative, str(error), error.line)
     return None
 
 
@@ -89,14 +141,16 @@ def _issue_ref(entry: dict) -> IssueRef:
                     parse_date(entry.get("date")))
 
 
-def _stories_of(issue: Issue, folder: Path, content: Path, diagnostics: Diagnostics) -> list[Story]:
+def _stories_of(issue: Issue, folder: Path, relative: str, diagnostics: Diagnostics,
+                documents: Documents) -> list[Story]:
+    """The issue's stories, in file name order; `relative` is the folder under content/."""
     stories = []
-    for path in sorted(folder.glob("*.md")):
-        if path.name == storyfiles.ISSUE_FILE:
-            continue
-        document = _read(path, content, diagnostics)
+    # Names and strings, not Path objects: with the cache, pathlib would be most of the work here.
+    where = str(folder)
+    for name in sorted(n for n in os.listdir(where) if n.endswith(".md") and n != storyfiles.ISSUE_FILE):
+        document = _read(f"{where}/{name}", f"{relative}/{name}", diagnostics, documents)
         if document is not None:
-            stories.append(_story(document, issue, _rel(path, content)))
+            stories.append(_story(document, issue, f"{relative}/{name}"))
     return stories
 
 
@@ -134,7 +188,7 @@ def _unique(stories: list[Story], diagnostics: Diagnostics) -> tuple[Story, ...]
     return tuple(seen.values())
 
 
-def load_notes(content: Path, diagnostics: Diagnostics) -> dict[str, Note]:
+def load_notes(content: Path, diagnostics: Diagnostics, documents: Documents) -> dict[str, Note]:
     """Editors' notes: content/notes/<id>.md is the note on the story, issue or newsletter with that
     id; content/notes/_tags/<tag>.md the note on a tag page. Front matter is optional."""
     folder = content / NOTES_DIR
@@ -142,7 +196,7 @@ def load_notes(content: Path, diagnostics: Diagnostics) -> dict[str, Note]:
     for path in sorted(folder.rglob("*.md")):
         target = path.relative_to(folder).with_suffix("").as_posix()
         target = "tags/" + target.removeprefix(TAG_NOTES + "/") if target.startswith(TAG_NOTES + "/") else target
-        document = _read(path, content, diagnostics, optional_front_matter=True)
+        document = _read(path, _rel(path, content), diagnostics, documents, optional_front_matter=True)
         if document is not None:
             notes[target] = _note(document, target, _rel(path, content), diagnostics)
     return notes

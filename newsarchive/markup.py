@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import markdown
 import nh3
@@ -21,6 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 from pygments.token import STANDARD_TYPES
 
+from . import parallel
 from .cache import digest
 
 HIGHLIGHT_CLASS = "highlight"
@@ -124,10 +125,23 @@ class MarkdownRenderer:
         key = digest(text)
         fragment = self.used.get(key) or self._memo.get(key)
         if fragment is None:
-            self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
-            fragment = self._cleaner.clean(self._md.convert(text))
+            fragment = self._convert(text)
         self.used[key] = fragment
         return resolve_archive_links(fragment, link)
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Convert, spread over the cores, every text not converted yet (a first build's bulk)."""
+        todo: dict[str, str] = {}
+        for text in texts:
+            key = digest(text)
+            if key not in self.used and key not in self._memo:
+                todo[key] = text
+        fragments = parallel.map_in_order(self._convert, list(todo.values()))
+        self.used.update(zip(todo, fragments, strict=True))
+
+    def _convert(self, text: str) -> str:
+        self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
+        return self._cleaner.clean(self._md.convert(text))
 
 
 def resolve_archive_links(fragment: str, link: ArchiveLink | None) -> str:

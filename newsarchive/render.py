@@ -92,6 +92,8 @@ def render_site(archive: Archive, config: Config, previous: Mapping[str, depends
     record in `previous` still holds, and whose file `reusable` says is still as written, is a
     KeptPage; a page that links other stories carries the map of them that link previews read."""
     renderer = markup.MarkdownRenderer(markdown_memo)
+    renderer.prepare([s.body for s in archive.stories] + [n.body for n in archive.notes.values()]
+                     + [t for i in archive.issues for t in (i.intro, i.outro)])
     texts = _story_texts(archive, renderer, config)
     note_texts = _note_texts(archive, renderer, config)
     keys = search.link_keys(archive)
@@ -105,7 +107,7 @@ def render_site(archive: Archive, config: Config, previous: Mapping[str, depends
     jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
     jobs += markdown_archive.jobs(archive, config)
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values, previous or {}, reusable)
-    pages: list[Page | KeptPage] = [pager.page(job) for job in jobs]
+    pages = pager.pages(jobs)
     pages += search.index_pages(archive, _search_entries(archive, texts), config.build.offline)
     return Rendered(sorted(pages, key=lambda page: page.path), pager.records, renderer.used)
 
@@ -315,7 +317,7 @@ class _Templates:
     def __init__(self, env: jinja2.Environment, config: Config, tracker: depends.Tracker,
                  search_keys: dict[str, str]):
         self.env, self.config, self.tracker = env, config, tracker
-        self.search_keys = depends.TrackedMapping(tracker, "search_keys", search_keys)
+        self.story_links = search.StoryLinks(depends.TrackedMapping(tracker, "search_keys", search_keys))
 
     def job(self, job: TemplateJob) -> depends.PageJob:
         return depends.PageJob(job.path, (job.template, job.objects), lambda view: self._render(job))
@@ -330,7 +332,7 @@ class _Templates:
             static=lambda name: link(f"static/{name}"),
             **job.objects,
         )
-        return search.with_story_links(Page(job.path, html.encode("utf-8")), self.search_keys)
+        return self.story_links.add_to(Page(job.path, html.encode("utf-8")))
 
 
 def _public_url(config: Config, path: str) -> str:

@@ -197,31 +197,46 @@ def _script(shard: str, data: str) -> Page:
 
 
 def link_keys(archive: Archive) -> dict[str, str]:
-    """Story page path -> its doc key, for `with_story_links`."""
+    """Story page path -> its doc key, for `StoryLinks`."""
     return {urls.story_path(story.id): doc_key(n) for n, story in enumerate(documents(archive))}
 
 
-def story_links(page: str, text: str, keys: Mapping[str, str]) -> dict[str, str]:
-    """href -> doc key of each link of an HTML page to another story's page, sorted by href."""
-    found = {}
-    for href in map(html.unescape, _LINK_HREF.findall(text)):
-        target = resolve(page, href)
-        if target in keys and target != page:
-            found[href] = keys[target]
-    return dict(sorted(found.items()))
+class StoryLinks:
+    """Adds to HTML pages the map of their links to story pages (doc keys from `keys`, story page
+    path -> doc key). Pages share most links (navigation, tags), so each link is resolved once
+    per folder."""
 
+    def __init__(self, keys: Mapping[str, str]):
+        self.keys = keys
+        self._targets: dict[tuple[str, str], str | None] = {}
 
-def with_story_links(page: Page, keys: Mapping[str, str]) -> Page:
-    """An HTML page with, before </body>, the JSON map of `story_links` that preview.js reads
-    (<script type="application/json" id="story-links">); the links themselves stay as they are."""
-    if not page.path.endswith(".html"):
-        return page
-    text = page.content.decode("utf-8")
-    links = story_links(page.path, text, keys)
-    if not links:
-        return page
-    data = _json(links).replace("</", "<\\/")  # cannot end the script element early
-    block = f'<script type="application/json" id="{LINKS_ID}">{data}</script>\n'
-    end = text.rfind("</body>")
-    at = end if end >= 0 else len(text)
-    return Page(page.path, (text[:at] + block + text[at:]).encode("utf-8"))
+    def links(self, page: str, text: str) -> dict[str, str]:
+        """href -> doc key of each link of an HTML page to another story's page, sorted by href."""
+        folder = page.rpartition("/")[0]
+        found = {}
+        for href in _LINK_HREF.findall(text):
+            target = self._target(folder, html.unescape(href) if "&" in href else href)
+            if target is not None and target != page and target in self.keys:
+                found[html.unescape(href)] = self.keys[target]
+        return dict(sorted(found.items()))
+
+    def _target(self, folder: str, href: str) -> str | None:
+        key = (folder, href)
+        if key not in self._targets:
+            self._targets[key] = resolve(f"{folder}/index.html" if folder else "index.html", href)
+        return self._targets[key]
+
+    def add_to(self, page: Page) -> Page:
+        """An HTML page with, before </body>, the JSON map of its story links that preview.js
+        reads (<script type="application/json" id="story-links">); the links stay as they are."""
+        if not page.path.endswith(".html"):
+            return page
+        text = page.content.decode("utf-8")
+        links = self.links(page.path, text)
+        if not links:
+            return page
+        data = _json(links).replace("</", "<\\/")  # cannot end the script element early
+        block = f'<script type="application/json" id="{LINKS_ID}">{data}</script>\n'
+        end = text.rfind("</body>")
+        at = end if end >= 0 else len(text)
+        return Page(page.path, (text[:at] + block + text[at:]).encode("utf-8"))

@@ -208,7 +208,7 @@ def test_a_page_maps_its_links_to_other_stories_to_their_doc_keys(pages):
 
 def test_a_story_page_does_not_preview_itself():
     page = Page(FOLDS, b'<body><a href="./">me</a> <a class="x" href="../xss-attempt/">x</a></body>')
-    marked = search.with_story_links(page, search.link_keys(small_archive())).content.decode()
+    marked = search.StoryLinks(search.link_keys(small_archive())).add_to(page).content.decode()
     assert marked.startswith('<body><a href="./">me</a> <a class="x" href="../xss-attempt/">x</a><script')
     assert links_map(marked) == {"../xss-attempt/": "0:3"}
 
@@ -216,14 +216,14 @@ def test_a_story_page_does_not_preview_itself():
 def test_external_links_and_other_files_are_left_alone():
     keys = {"a/index.html": "0:0"}
     page = Page("b/index.html", b'<a href="https://x.org/a/">x</a> <a data-href="../a/">y</a></body>')
-    assert search.with_story_links(page, keys) == page
+    assert search.StoryLinks(keys).add_to(page) == page
     script = Page("search/data/d0.js", b'<a href="../a/"></body>')
-    assert search.with_story_links(script, keys) is script
+    assert search.StoryLinks(keys).add_to(script) is script
 
 
 def test_a_links_map_cannot_end_its_script_element():
     page = Page("b/index.html", b'<a href="../a/?x=&lt;/script&gt;">x</a></body>')
-    html = search.with_story_links(page, {"a/index.html": "0:0"}).content.decode()
+    html = search.StoryLinks({"a/index.html": "0:0"}).add_to(page).content.decode()
     assert html.count("</script>") == 1 and links_map(html) == {"../a/?x=</script>": "0:0"}
 
 

@@ -1,17 +1,23 @@
 """Shared boundary heuristics for format adapters: lines with numbers, blocks, front matter,
 separator lines, headline shapes and dates. Adapters and config-described forms both use these.
+
+Choosing a form asks every adapter to sniff the same text, and the chosen one then reads it again,
+so the costliest pure steps (numbering a text's lines, parsing its front matter) remember their
+last few answers: a copy is handed out each time, so no caller can change another's.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import html
 import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import yaml
 from bs4 import BeautifulSoup
@@ -19,8 +25,7 @@ from bs4 import BeautifulSoup
 from ..model import DroppedBlock, ParsedIssue, ParsedStory, Source
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a named tuple: texts have many lines, and a tuple is quick to make
     number: int  # 1-based line number in the source file
     text: str
 
@@ -59,7 +64,13 @@ class IssueParts:
 
 
 def numbered_lines(text: str, first_number: int = 1) -> list[Line]:
-    return [Line(first_number + i, t.rstrip()) for i, t in enumerate(text.splitlines())]
+    return list(_numbered_lines(text, first_number))
+
+
+# A handful of texts: the sniffs and the parse of one file ask for the same text's lines in turn.
+@functools.lru_cache(maxsize=8)
+def _numbered_lines(text: str, first_number: int) -> tuple[Line, ...]:
+    return tuple([Line(first_number + i, t.rstrip()) for i, t in enumerate(text.splitlines())])
 
 
 def blocks(lines: list[Line]) -> list[Block]:
@@ -92,12 +103,14 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     if not match:
         return {}, text, 1
     raw = match["raw"]
-    body_start = raw.count("\n") + 3
-    toml = match["fence"] == "+++"
+    meta = copy.deepcopy(_front_matter(raw, match["fence"] == "+++"))
+    return meta, text[match.end():], raw.count("\n") + 3
+
+
+@functools.lru_cache(maxsize=8)
+def _front_matter(raw: str, toml: bool) -> dict:
     meta = _toml_front_matter(raw) if toml else _yaml_front_matter(raw)
-    if not isinstance(meta, dict):
-        meta = _loose_front_matter(raw, "=" if toml else ":")
-    return meta, text[match.end():], body_start
+    return meta if isinstance(meta, dict) else _loose_front_matter(raw, "=" if toml else ":")
 
 
 def _yaml_front_matter(raw: str) -> object:
@@ -189,7 +202,10 @@ Rule = tuple[str, re.Pattern[str]]  # (rule name for `parse --explain`, pattern 
 
 def matching_rule(text: str, rules: tuple[Rule, ...]) -> str | None:
     """The name of the first rule whose pattern occurs in the text, None when none does."""
-    return next((name for name, pattern in rules if pattern.search(text)), None)
+    for name, pattern in rules:  # a plain loop: this runs for every line of every file
+        if pattern.search(text):
+            return name
+    return None
 
 
 _BULLET = re.compile(r"^\s*[-*+•·▪◦‣]\s+(?P<item>\S.*)$")
@@ -221,8 +237,9 @@ def heading_shaped(text: str, max_words: int = 16) -> bool:
     """A line that reads as an unmarked heading: short, opens with a capital or digit, and does not
     end as a sentence or a lead-in does (`.` `,` `;` `:`); `?` and `!` may end a headline."""
     stripped = text.strip()
-    if not stripped or stripped.endswith((".", ",", ";", ":")) or bullet_item(stripped):
+    if not stripped or stripped.endswith((".", ",", ";", ":")):
         return False
+    # A bulleted line opens with its mark, never with a capital or a digit: no heading either.
     return (stripped[0].isupper() or stripped[0].isdigit()) and len(stripped.split()) <= max_words
 
 

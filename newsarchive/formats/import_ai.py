@@ -238,9 +238,9 @@ def _head(lines: list[Line], strict: bool) -> _Head | None:
     if glued:
         title, subtitle, text = glued
         return _Head(title, subtitle, first.number, [Line(first.number, text), *rest])
-    if not _is_headline(first.text):
-        return None
     subtitle = dek(rest[0].text) if rest else None
+    if (strict and subtitle is None) or not _is_headline(first.text):  # the cheaper test first
+        return None
     if subtitle is not None:
         return _Head(_headline(first.text), subtitle, first.number, rest[1:])
     return None if strict else _Head(_headline(first.text), "", first.number, rest)
