@@ -13,13 +13,15 @@ particular templates, so a theme's own templates are tracked the same way.
 from __future__ import annotations
 
 import dataclasses
+import io
+import pickle
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import parallel
 from .cache import digest
-from .model import Issue, KeptPage, Note, Page, Story
+from .model import KeptPage, Page
 
 Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
 _MISSING = object()
@@ -126,7 +128,6 @@ class Values:
     collections: Callable[[str], Any]  # name -> the mapping or tuple behind a tracked view
     calls: Mapping[str, Callable[[Any], Any]]  # name -> the untracked function
     templates: Mapping[str, str]  # template name -> digest of its source and what it includes
-    objects: dict[int, str] = dataclasses.field(default_factory=dict)  # fingerprint's memo
     _memo: dict[Dep, str] = dataclasses.field(default_factory=dict)
 
     def of(self, dep: Dep) -> str:
@@ -139,65 +140,56 @@ class Values:
         if kind == "template":
             return self.templates.get(name, "")
         if kind == "call":
-            return fingerprint(self.calls[name](rest[0]), self.objects)
+            return fingerprint(self.calls[name](rest[0]))
         collection = self.collections(name)
         if kind == "len":
             return str(len(collection))
         if kind == "item":
-            return fingerprint(collection.get(rest[0], _MISSING), self.objects)
-        return fingerprint(collection, self.objects)
+            return fingerprint(collection.get(rest[0], _MISSING))
+        return fingerprint(collection)
 
     def combined(self, deps: tuple[Dep, ...]) -> str:
-        return digest(*(self.of(dep) for dep in deps))
+        return digest("\n".join(self.of(dep) for dep in deps))
 
 
-def fingerprint(value: Any, memo: dict[int, str] | None = None) -> str:
-    """A stable digest of a value made of dataclasses, containers and plain values. Stories,
-    issues and notes are digested once per object (they recur on many pages)."""
-    return digest(_canonical(value, {} if memo is None else memo))
-
-
-def _canonical(value: Any, memo: dict[int, str]) -> str:
-    if isinstance(value, (Story, Issue, Note)):
-        key = id(value)
-        if key not in memo:
-            memo[key] = digest(repr(value))
-        return memo[key]
+def fingerprint(value: Any) -> str:
+    """A stable digest of a value made of dataclasses, containers and plain values: its pickle,
+    taken without pickle's memo, so equal values give equal bytes however their objects are
+    shared."""
     if value is _MISSING:
-        return "<missing>"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_canonical(v, memo) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ",".join(f"{k!r}:{_canonical(v, memo)}" for k, v in value.items()) + "}"
-    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
-        fields = (_canonical(field, memo) for field in vars(value).values())
-        return f"{type(value).__name__}(" + ",".join(fields) + ")"
-    return repr(value)
+        return "missing"
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return digest(buffer.getvalue())
 
 
 @dataclass(frozen=True)
 class PageJob:
-    """One output file to make: its path, what it is made from besides what it reads through
-    the tracked archive (digested as it is), and how to make it from that archive view."""
+    """Output files to make: a name (the path of its one page, or of the folder of several), what
+    they are made from besides what is read through the tracked archive (digested as it is), and
+    how to make them from that archive view."""
 
     path: str
     inputs: Any
-    make: Callable[[TrackedArchive], Page]
+    make: Callable[[TrackedArchive], Page | list[Page]]
 
 
 @dataclass(frozen=True)
 class PageRecord:
-    """What one page was made from: the digest of its inputs, and its dependencies with the
-    digest of their values at the time."""
+    """What a job made and from what: the paths of its pages, the digest of its inputs, and its
+    dependencies with the digest of their values at the time."""
 
+    paths: tuple[str, ...]
     inputs: str
     deps: tuple[Dep, ...]
     deps_digest: str
 
 
 class Pager:
-    """Makes page jobs, or keeps the file already written when nothing the page was made from
-    changed. `reusable(path)` says whether the output file is still the one last written."""
+    """Makes page jobs, or keeps the files already written when nothing a job's pages were made
+    from changed. `reusable(path)` says whether an output file is still the one last written."""
 
     def __init__(self, tracker: Tracker, view: TrackedArchive, values: Values,
                  previous: Mapping[str, PageRecord], reusable: Callable[[str], bool]):
@@ -206,26 +198,28 @@ class Pager:
         self.records: dict[str, PageRecord] = {}
 
     def pages(self, jobs: list[PageJob]) -> list[Page | KeptPage]:
-        """Each job's page, in order: kept, or made (spread over the cores when there are many)."""
-        inputs = [fingerprint(job.inputs, self.values.objects) for job in jobs]
-        kept = [self._kept(job, digest_) for job, digest_ in zip(jobs, inputs, strict=True)]
-        todo = [i for i, page in enumerate(kept) if page is None]
-        for i, (page, record) in zip(todo, parallel.map_in_order(self._make, [jobs[i] for i in todo]),
-                                     strict=True):
-            kept[i] = page
+        """The jobs' pages, in order: kept, or made (spread over the cores when there are many)."""
+        inputs = [fingerprint(job.inputs) for job in jobs]
+        done: list[list[Page | KeptPage] | None] = [self._kept(job, digest_) for job, digest_ in
+                                                    zip(jobs, inputs, strict=True)]
+        todo = [i for i, pages in enumerate(done) if pages is None]
+        made = parallel.map_in_order(self._make, [jobs[i] for i in todo])
+        for i, (pages, record) in zip(todo, made, strict=True):
+            done[i] = pages
             self.records[jobs[i].path] = dataclasses.replace(record, inputs=inputs[i])
-        return kept
+        return [page for pages in done for page in pages]
 
-    def _kept(self, job: PageJob, inputs: str) -> KeptPage | None:
+    def _kept(self, job: PageJob, inputs: str) -> list[KeptPage] | None:
         old = self.previous.get(job.path)
-        if (old and old.inputs == inputs and self.reusable(job.path)
+        if (old and old.inputs == inputs and all(map(self.reusable, old.paths))
                 and self.values.combined(old.deps) == old.deps_digest):
             self.records[job.path] = old
-            return KeptPage(job.path)
+            return [KeptPage(path) for path in old.paths]
         return None
 
-    def _make(self, job: PageJob) -> tuple[Page, PageRecord]:
+    def _make(self, job: PageJob) -> tuple[list[Page], PageRecord]:
         self.tracker.take()
-        page = job.make(self.view)
+        made = job.make(self.view)
+        pages = made if isinstance(made, list) else [made]
         deps = tuple(sorted(self.tracker.take(), key=repr))
-        return page, PageRecord("", deps, self.values.combined(deps))
+        return pages, PageRecord(tuple(p.path for p in pages), "", deps, self.values.combined(deps))

@@ -98,13 +98,13 @@ def _keep_relative_url(url: str) -> str | None:
 class MarkdownRenderer:
     """One Markdown instance and one sanitiser, reused for every text (not thread-safe).
 
-    Converting is the costliest step of a build, so each text's sanitised HTML is looked up by
-    the text's digest in `memo` (what an earlier build converted) first; `used` collects the
-    conversions of this run, for the next one."""
+    Converting is the costliest step of a build, so each text's sanitised HTML (and its words)
+    is looked up by the text's digest in `memo` (what an earlier build converted) first; `used`
+    collects the conversions of this run, for the next one."""
 
-    def __init__(self, memo: Mapping[str, str] | None = None) -> None:
+    def __init__(self, memo: Mapping[str, tuple[str, str]] | None = None) -> None:
         self._memo = memo or {}
-        self.used: dict[str, str] = {}
+        self.used: dict[str, tuple[str, str]] = {}
         self._md = markdown.Markdown(
             extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
@@ -122,12 +122,16 @@ class MarkdownRenderer:
     def html(self, text: str, link: ArchiveLink | None = None) -> str:
         """Markdown -> sanitised HTML fragment; each `archive:ID` link goes to `link(ID)`, and
         keeps only its text when that is None (or no `link` is given)."""
+        return self.converted(text, link)[0]
+
+    def converted(self, text: str, link: ArchiveLink | None = None) -> tuple[str, str]:
+        """The HTML fragment (as `html` gives it) and its words as plain text."""
         key = digest(text)
-        fragment = self.used.get(key) or self._memo.get(key)
-        if fragment is None:
-            fragment = self._convert(text)
-        self.used[key] = fragment
-        return resolve_archive_links(fragment, link)
+        entry = self.used.get(key) or self._memo.get(key)
+        if entry is None:
+            entry = self._convert(text)
+        self.used[key] = entry
+        return resolve_archive_links(entry[0], link), entry[1]
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Convert, spread over the cores, every text not converted yet (a first build's bulk)."""
@@ -139,9 +143,10 @@ class MarkdownRenderer:
         fragments = parallel.map_in_order(self._convert, list(todo.values()))
         self.used.update(zip(todo, fragments, strict=True))
 
-    def _convert(self, text: str) -> str:
+    def _convert(self, text: str) -> tuple[str, str]:
         self._md.reset()  # footnotes and abbreviations must not leak from one text into the next
-        return self._cleaner.clean(self._md.convert(text))
+        fragment = self._cleaner.clean(self._md.convert(text))
+        return fragment, plain_text(fragment)  # archive: links keep their words either way
 
 
 def resolve_archive_links(fragment: str, link: ArchiveLink | None) -> str:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import check, enrich, ingest, load, publish, render, write
+from . import check, depends, enrich, ingest, load, publish, render, write
 from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics, Problem
-from .model import KeptPage, Page
+from .model import Archive, KeptPage, Page
 
 log = logging.getLogger(__name__)
 
@@ -64,48 +64,68 @@ def check_options(config: Config) -> check.CheckOptions:
 
 def build(config: Config) -> BuildResult:
     """Run every stage; the output folder is replaced only when rendering succeeded. What the last
-    build of this config and output folder made is reused where its inputs did not change."""
+    build of this config and output folder made is reused where its inputs did not change, and
+    when nothing it was made from changed at all, the site is left as it is."""
     check_setup(config)
     result = BuildResult(Diagnostics())
     diagnostics = result.diagnostics
-    cache = Cache(config.cache_dir)
     with _timed(result, "ingest"):
         ingest.ingest(config, diagnostics)
     with _timed(result, "load"):
         archive = load.load(config, diagnostics)
-    with _timed(result, "enrich"):
-        archive = enrich.enrich(archive, config, diagnostics)
-    with _timed(result, "render"):
-        last = cache.load(SITE_ENTRY, _site_key(config)) or SiteRecord()
-        rendered = _render(archive, config, last)
-        pages = rendered.pages + publish.host_files(config)
-        if config.build.zip and not config.build.offline:
-            offline = config.with_build(offline=True)
-            converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
-            copy = _render(archive, offline, converted).pages + publish.host_files(offline)
-            pages.append(publish.zip_page(copy))
-    with _timed(result, "write"):
-        written = write.write_site(pages, config.output_dir, last.written)
-    record = SiteRecord(rendered.records, written, rendered.markdown)
-    if record != last:
-        cache.save(SITE_ENTRY, _site_key(config), record)
+    cache, key = Cache(config.cache_dir), _site_key(config)
+    last = cache.load(SITE_ENTRY, key) or SiteRecord()
+    source = depends.fingerprint((archive, render.theme_digest(config)))
+    if source == last.source and write.unchanged(config.output_dir, last.written):
+        diagnostics.problems += last.problems  # what enrich and render said of these same inputs
+        result.kept = len(last.written)
+    else:
+        reported = len(diagnostics.problems)
+        record = _enrich_render_write(archive, config, last, result)
+        record = dataclasses.replace(record, source=source, problems=tuple(diagnostics.problems[reported:]))
+        if record != last:
+            cache.save(SITE_ENTRY, key, record)
     if config.build.strict:  # a full link check re-reads every page: `build.py check` runs it alone
         with _timed(result, "check"):
             diagnostics.problems += check.check_site(config.output_dir, check_options(config))
-    result.stories, result.pages = len(archive.stories), len(pages)
-    result.rendered = sum(isinstance(page, Page) and page.path in rendered.records for page in rendered.pages)
-    result.kept = sum(isinstance(page, KeptPage) for page in rendered.pages)
+    result.stories = len(archive.stories)
     return result
+
+
+def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord, result: BuildResult) -> SiteRecord:
+    with _timed(result, "enrich"):
+        archive = enrich.enrich(archive, config, result.diagnostics)
+    with _timed(result, "render"):
+        rendered = _render(archive, config, last)
+        pages = _site_files(rendered, config)
+        if config.build.zip and not config.build.offline:
+            offline = config.with_build(offline=True)
+            converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
+            pages.append(publish.zip_page(_site_files(_render(archive, offline, converted), offline)))
+    with _timed(result, "write"):
+        written = write.write_site(pages, config.output_dir, last.written)
+    result.pages, result.rendered = len(pages), rendered.made
+    result.kept = len(rendered.pages) - rendered.made
+    return SiteRecord(rendered.records, written, rendered.markdown)
+
+
+def _site_files(rendered: render.Rendered, config: Config) -> list[Page | KeptPage]:
+    """Every file of the site: pages and feeds, static assets, and what the host needs."""
+    return rendered.pages + render.static_pages(config) + publish.host_files(config)
 
 
 @dataclass(frozen=True)
 class SiteRecord:
-    """What the last build wrote: how each template page was made, the stamp of each output file,
-    and the Markdown it converted (see render.render_site and write.write_site)."""
+    """What the last build made: how each page was made, the stamp of each output file, the
+    Markdown it converted (see render.render_site and write.write_site), the digest of what it
+    was all made from (the archive as loaded, and the theme) and the problems enrich and render
+    reported."""
 
-    pages: dict[str, render.PageRecord] = field(default_factory=dict)
+    pages: dict[str, depends.PageRecord] = field(default_factory=dict)
     written: dict[str, write.Stamp] = field(default_factory=dict)
-    markdown: dict[str, str] = field(default_factory=dict)
+    markdown: dict[str, tuple[str, str]] = field(default_factory=dict)
+    source: str = ""
+    problems: tuple[Problem, ...] = ()
 
 
 def _site_key(config: Config) -> str:
@@ -113,13 +133,12 @@ def _site_key(config: Config) -> str:
     return digest(repr(config), render.theme_key(config))
 
 
-def _render(archive, config: Config, last: SiteRecord | None = None) -> render.Rendered:
+def _render(archive: Archive, config: Config, last: SiteRecord | None = None) -> render.Rendered:
     """Render every page; a template error becomes a BuildError naming the template and line."""
     last = last or SiteRecord()
     try:
         reusable = write.still_written(config.output_dir, last.written)
-        rendered = render.render_site(archive, config, last.pages, reusable, last.markdown)
-        return dataclasses.replace(rendered, pages=rendered.pages + render.static_pages(config))
+        return render.render_site(archive, config, last.pages, reusable, last.markdown)
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

@@ -59,6 +59,7 @@ class Text:
     """Markdown converted once, for the page that shows it, and the excerpts listing pages show."""
 
     html: Markup
+    plain: str  # its words, for the search index
     lead: str  # first words, for the issue page
     sentence: str  # first sentence, for tag pages and the annotated page
 
@@ -81,13 +82,18 @@ def render(archive: Archive, config: Config) -> list[Page]:
 @dataclass(frozen=True)
 class Rendered:
     pages: list[Page | KeptPage]  # sorted by path
-    records: dict[str, depends.PageRecord]  # path -> what the page was made from
-    markdown: dict[str, str]  # the Markdown conversions this render used, for the next one
+    records: dict[str, depends.PageRecord]  # job -> what its pages were made from
+    markdown: dict[str, tuple[str, str]]  # the Markdown conversions this render used, for the next one
+
+    @property
+    def made(self) -> int:
+        """How many pages were made anew (the others were kept as the last build wrote them)."""
+        return sum(isinstance(page, Page) for page in self.pages)
 
 
 def render_site(archive: Archive, config: Config, previous: Mapping[str, depends.PageRecord] | None = None,
                 reusable: Callable[[str], bool] = lambda path: False,
-                markdown_memo: Mapping[str, str] | None = None) -> Rendered:
+                markdown_memo: Mapping[str, tuple[str, str]] | None = None) -> Rendered:
     """Every page of the site, its feeds, the Markdown archive and the search index. A page whose
     record in `previous` still holds, and whose file `reusable` says is still as written, is a
     KeptPage; a page that links other stories carries the map of them that link previews read."""
@@ -106,10 +112,16 @@ def render_site(archive: Archive, config: Config, previous: Mapping[str, depends
     tracked_texts = depends.TrackedMapping(tracker, "texts", texts)
     jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
     jobs += markdown_archive.jobs(archive, config)
+    jobs.append(_search_job(tracked_texts, config.build.offline))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values, previous or {}, reusable)
     pages = pager.pages(jobs)
-    pages += search.index_pages(archive, _search_entries(archive, texts), config.build.offline)
     return Rendered(sorted(pages, key=lambda page: page.path), pager.records, renderer.used)
+
+
+def _search_job(texts: Mapping[str, Text], offline: bool) -> depends.PageJob:
+    """The search index: one job, as every file of it depends on every story."""
+    return depends.PageJob(search.DATA_DIR, offline,
+                           lambda view: search.index_pages(view, _search_entries(view, texts), offline))
 
 
 def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer) -> list[TemplateJob]:
@@ -123,10 +135,10 @@ def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRe
     ]
 
 
-def _search_entries(archive: Archive, texts: dict[str, Text]) -> dict[str, search.Entry]:
+def _search_entries(archive: Archive, texts: Mapping[str, Text]) -> dict[str, search.Entry]:
     """What the search index and link previews show of each story: its context line and text."""
     return {story.id: search.Entry(views.story_ref(archive, story).context,
-                                   markup.plain_text(texts[story.id].html))
+                                   texts[story.id].plain)
             for story in archive.stories}
 
 
@@ -141,6 +153,13 @@ def static_pages(config: Config) -> list[Page]:
 def theme_key(config: Config) -> str:
     """What of the theme every page depends on beyond its templates (which pages track one by one)."""
     return f"custom_css={CUSTOM_CSS in _static_files(config)}"
+
+
+def theme_digest(config: Config) -> str:
+    """A digest of every file the themes give (templates and static files, by name and bytes)."""
+    files = sorted((p.relative_to(theme).as_posix(), p) for theme in theme_dirs(config)
+                   for p in theme.rglob("*") if p.is_file())
+    return digest(*(part for name, path in files for part in (name, path.read_bytes())))
 
 
 def theme_dirs(config: Config) -> list[Path]:
@@ -174,15 +193,18 @@ def orphans(archive: Archive, renderer: markup.MarkdownRenderer) -> list[Orphan]
 
 
 def _text(renderer: markup.MarkdownRenderer, text: str, link: markup.ArchiveLink | None) -> Text:
-    html = _html(renderer, text, link)
-    plain = markup.plain_text(html)
-    return Text(html, markup.first_words(plain, LEAD_WORDS), markup.first_sentence(plain))
+    html, plain = renderer.converted(text, link)
+    return Text(_with_alt(html), plain, markup.first_words(plain, LEAD_WORDS), markup.first_sentence(plain))
 
 
 def _html(renderer: markup.MarkdownRenderer, text: str, link: markup.ArchiveLink | None) -> Markup:
+    return _with_alt(renderer.html(text, link))
+
+
+def _with_alt(html: str) -> Markup:
     """Markdown as a page shows it: an image the text gave no alt text is marked decorative
     (alt=""), so no <img> of a page lacks alt; `![](x.png)` already gives alt=""."""
-    return Markup(_IMG_WITHOUT_ALT.sub('<img alt=""', renderer.html(text, link)))
+    return Markup(_IMG_WITHOUT_ALT.sub('<img alt=""', html))
 
 
 def _story_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:

@@ -1,10 +1,11 @@
-"""Write stage: pages -> the output folder, written aside and swapped in.
+"""Write stage: pages -> the output folder, written aside, then moved in.
 
-The whole site is put together in a fresh folder beside the output, which then replaces the old
-one, so a build that fails part-way leaves the previous site as it was, and files of removed
-stories do not linger. Only files whose bytes changed are written: a kept page (its inputs did not
-change) and a page rendered to the same bytes are hard links to the file already there, so their
-times stay as they were, and when no file changed at all the output folder is left untouched.
+Every file a build writes is first written whole into a staging folder beside the output, so a
+build that fails while writing (a full disk, say) leaves the previous site as it was, and no file
+of the site is ever half-written. A first build (or one that cannot tell what the output holds)
+then swaps the staging folder in for the output folder. A later build writes only the files whose
+bytes changed and moves each into place with an atomic rename; files of removed pages are deleted.
+Files kept as they were keep their times, which is what deploy tools compare.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from .model import KeptPage, Page
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode: what a later build compares
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: Path | str) -> Stamp | None:
     try:
-        status = path.stat()
+        status = os.stat(path)
     except OSError:
         return None
     return status.st_size, status.st_mtime_ns, status.st_ino
@@ -29,37 +30,69 @@ def stamp(path: Path) -> Stamp | None:
 
 def still_written(output_dir: Path, written: Mapping[str, Stamp]) -> Callable[[str], bool]:
     """path -> whether the output file is still the one the last build wrote there."""
-    return lambda path: path in written and stamp(output_dir / path) == written[path]
+    folder = str(output_dir)
+    return lambda path: path in written and stamp(f"{folder}/{path}") == written[path]
+
+
+def unchanged(output_dir: Path, written: Mapping[str, Stamp]) -> bool:
+    """Is every file the last build wrote still there as it wrote it?"""
+    still = still_written(output_dir, written)
+    return bool(written) and all(map(still, written))
 
 
 def write_site(pages: Iterable[Page | KeptPage], output_dir: Path,
                written: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
-    """Write all pages; return the stamp of every file of the new site. `written` (the previous
-    build's stamps) says which files of the current output are as that build left them."""
+    """Write all pages; return the stamp of every file of the site. `written` (the last build's
+    stamps) says which files of the output are as that build left them."""
     pages = list(pages)
-    unchanged = still_written(output_dir, written or {})
-    kept = {page.path for page in pages if isinstance(page, KeptPage)
-            or (unchanged(page.path) and _same_bytes(output_dir / page.path, page.content))}
-    if written and len(kept) == len(pages) == len(written) and kept == set(written):
-        return dict(written)  # not one byte to change
-    staging = output_dir.with_name(f".{output_dir.name}.new")
-    _remove(staging)
-    for page in pages:
-        target = staging / page.path
+    if not written or not output_dir.is_dir():
+        return _write_whole(pages, output_dir)
+    still = still_written(output_dir, written)
+    changed = [page for page in pages if isinstance(page, Page)
+               and not (still(page.path) and _same_bytes(output_dir / page.path, page.content))]
+    staging = _staged(changed, output_dir)
+    for page in changed:
+        target = output_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if page.path in kept:
-            _link(output_dir / page.path, target)
-        else:
-            target.write_bytes(page.content)
-    _swap_in(staging, output_dir)
+        os.replace(staging / page.path, target)
+    _remove(staging)
+    _delete_gone(output_dir, set(written) - {page.path for page in pages})
+    stamps = {page.path: written.get(page.path) for page in pages}
+    stamps.update((page.path, stamp(output_dir / page.path)) for page in changed)
+    return stamps
+
+
+def _write_whole(pages: list[Page | KeptPage], output_dir: Path) -> dict[str, Stamp]:
+    """The whole site into the staging folder, which then replaces the output folder."""
+    if any(isinstance(page, KeptPage) for page in pages):
+        raise ValueError("a kept page needs the output it was kept in")
+    _swap_in(_staged(pages, output_dir), output_dir)
     return {page.path: stamp(output_dir / page.path) for page in pages}
 
 
-def _link(old: Path, target: Path) -> None:
-    try:
-        os.link(old, target)
-    except OSError:  # a file system without hard links: copy the bytes instead
-        shutil.copy2(old, target)
+def _staged(pages: list[Page], output_dir: Path) -> Path:
+    staging = output_dir.with_name(f".{output_dir.name}.new")
+    _remove(staging)
+    staging.mkdir(parents=True)
+    folders = {staging}
+    for page in pages:
+        target = staging / page.path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(page.content)
+    return staging
+
+
+def _delete_gone(output_dir: Path, paths: set[str]) -> None:
+    """Delete the files of pages the site no longer has, and the folders that leaves empty."""
+    for path in sorted(paths):
+        target = output_dir / path
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == output_dir or any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
