@@ -148,8 +148,9 @@ class Values:
             return fingerprint(collection.get(rest[0], _MISSING))
         return fingerprint(collection)
 
-    def combined(self, deps: tuple[Dep, ...]) -> str:
-        return digest("\n".join(self.of(dep) for dep in deps))
+    def changed(self, previous: Mapping[Dep, str]) -> set[Dep]:
+        """The dependencies whose value is not what `previous` recorded."""
+        return {dep for dep, value in previous.items() if self.of(dep) != value}
 
 
 def fingerprint(value: Any) -> str:
@@ -178,48 +179,65 @@ class PageJob:
 
 @dataclass(frozen=True)
 class PageRecord:
-    """What a job made and from what: the paths of its pages, the digest of its inputs, and its
-    dependencies with the digest of their values at the time."""
+    """What a job made and from what: the paths of its pages, the digest of its inputs, and what
+    it read (the value each dependency had is kept once for all pages, in Made.values)."""
 
     paths: tuple[str, ...]
     inputs: str
     deps: tuple[Dep, ...]
-    deps_digest: str
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a build's jobs made: job name -> its record, and dependency -> its value then."""
+
+    records: dict[str, PageRecord] = dataclasses.field(default_factory=dict)
+    values: dict[Dep, str] = dataclasses.field(default_factory=dict)
 
 
 class Pager:
     """Makes page jobs, or keeps the files already written when nothing a job's pages were made
     from changed. `reusable(path)` says whether an output file is still the one last written."""
 
-    def __init__(self, tracker: Tracker, view: TrackedArchive, values: Values,
-                 previous: Mapping[str, PageRecord], reusable: Callable[[str], bool]):
+    def __init__(self, tracker: Tracker, view: TrackedArchive, values: Values, previous: Made,
+                 reusable: Callable[[str], bool]):
         self.tracker, self.view, self.values = tracker, view, values
         self.previous, self.reusable = previous, reusable
-        self.records: dict[str, PageRecord] = {}
+        self._changed: set[Dep] | None = None
 
-    def pages(self, jobs: list[PageJob]) -> list[Page | KeptPage]:
-        """The jobs' pages, in order: kept, or made (spread over the cores when there are many)."""
+    def pages(self, jobs: list[PageJob]) -> tuple[list[Page | KeptPage], Made]:
+        """The jobs' pages, in order (kept, or made: spread over the cores when there are many),
+        and the record of how they were made."""
         inputs = [fingerprint(job.inputs) for job in jobs]
-        done: list[list[Page | KeptPage] | None] = [self._kept(job, digest_) for job, digest_ in
-                                                    zip(jobs, inputs, strict=True)]
+        done = [self._kept(job, digest_) for job, digest_ in zip(jobs, inputs, strict=True)]
+        records = {job.path: self.previous.records[job.path] for job, pages in zip(jobs, done, strict=True)
+                   if pages is not None}
         todo = [i for i, pages in enumerate(done) if pages is None]
-        made = parallel.map_in_order(self._make, [jobs[i] for i in todo])
-        for i, (pages, record) in zip(todo, made, strict=True):
+        values = {}
+        interned: dict[Dep, Dep] = {}
+        for i, (pages, paths, deps, found) in zip(todo, parallel.map_in_order(self._make, [jobs[i] for i in todo]),
+                                                  strict=True):
             done[i] = pages
-            self.records[jobs[i].path] = dataclasses.replace(record, inputs=inputs[i])
-        return [page for pages in done for page in pages]
+            records[jobs[i].path] = PageRecord(paths, inputs[i], tuple(interned.setdefault(d, d) for d in deps))
+            values.update(found)
+        return [page for pages in done for page in pages], Made(records, self._values(records, values))
 
     def _kept(self, job: PageJob, inputs: str) -> list[KeptPage] | None:
-        old = self.previous.get(job.path)
-        if (old and old.inputs == inputs and all(map(self.reusable, old.paths))
-                and self.values.combined(old.deps) == old.deps_digest):
-            self.records[job.path] = old
-            return [KeptPage(path) for path in old.paths]
-        return None
+        old = self.previous.records.get(job.path)
+        if old is None or old.inputs != inputs or not all(map(self.reusable, old.paths)):
+            return None
+        if self._changed is None:
+            self._changed = self.values.changed(self.previous.values)
+        return None if not self._changed.isdisjoint(old.deps) else [KeptPage(path) for path in old.paths]
 
-    def _make(self, job: PageJob) -> tuple[list[Page], PageRecord]:
+    def _make(self, job: PageJob) -> tuple[list[Page], tuple[str, ...], tuple[Dep, ...], dict[Dep, str]]:
         self.tracker.take()
         made = job.make(self.view)
         pages = made if isinstance(made, list) else [made]
         deps = tuple(sorted(self.tracker.take(), key=repr))
-        return pages, PageRecord(tuple(p.path for p in pages), "", deps, self.values.combined(deps))
+        return pages, tuple(page.path for page in pages), deps, {dep: self.values.of(dep) for dep in deps}
+
+    def _values(self, records: dict[str, PageRecord], made: dict[Dep, str]) -> dict[Dep, str]:
+        """The value of every dependency the records name: made now, or unchanged since last time."""
+        used = set().union(*(record.deps for record in records.values()))
+        return {dep: made[dep] if dep in made else self.previous.values[dep] for dep in used}

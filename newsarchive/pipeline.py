@@ -104,9 +104,9 @@ def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord, res
             pages.append(publish.zip_page(_site_files(_render(archive, offline, converted), offline)))
     with _timed(result, "write"):
         written = write.write_site(pages, config.output_dir, last.written)
-    result.pages, result.rendered = len(pages), rendered.made
-    result.kept = len(rendered.pages) - rendered.made
-    return SiteRecord(rendered.records, written, rendered.markdown)
+    result.pages, result.rendered = len(pages), rendered.count_made
+    result.kept = len(rendered.pages) - rendered.count_made
+    return SiteRecord(rendered.made, written, rendered.markdown)
 
 
 def _site_files(rendered: render.Rendered, config: Config) -> list[Page | KeptPage]:
@@ -121,7 +121,7 @@ class SiteRecord:
     was all made from (the archive as loaded, and the theme) and the problems enrich and render
     reported."""
 
-    pages: dict[str, depends.PageRecord] = field(default_factory=dict)
+    made: depends.Made = field(default_factory=depends.Made)
     written: dict[str, write.Stamp] = field(default_factory=dict)
     markdown: dict[str, tuple[str, str]] = field(default_factory=dict)
     source: str = ""
@@ -138,7 +138,7 @@ def _render(archive: Archive, config: Config, last: SiteRecord | None = None) ->
     last = last or SiteRecord()
     try:
         reusable = write.still_written(config.output_dir, last.written)
-        return render.render_site(archive, config, last.pages, reusable, last.markdown)
+        return render.render_site(archive, config, last.made, reusable, last.markdown)
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

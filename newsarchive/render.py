@@ -82,16 +82,16 @@ def render(archive: Archive, config: Config) -> list[Page]:
 @dataclass(frozen=True)
 class Rendered:
     pages: list[Page | KeptPage]  # sorted by path
-    records: dict[str, depends.PageRecord]  # job -> what its pages were made from
+    made: depends.Made  # how each job's pages were made, for the next render
     markdown: dict[str, tuple[str, str]]  # the Markdown conversions this render used, for the next one
 
     @property
-    def made(self) -> int:
+    def count_made(self) -> int:
         """How many pages were made anew (the others were kept as the last build wrote them)."""
         return sum(isinstance(page, Page) for page in self.pages)
 
 
-def render_site(archive: Archive, config: Config, previous: Mapping[str, depends.PageRecord] | None = None,
+def render_site(archive: Archive, config: Config, previous: depends.Made | None = None,
                 reusable: Callable[[str], bool] = lambda path: False,
                 markdown_memo: Mapping[str, tuple[str, str]] | None = None) -> Rendered:
     """Every page of the site, its feeds, the Markdown archive and the search index. A page whose
@@ -113,9 +113,10 @@ def render_site(archive: Archive, config: Config, previous: Mapping[str, depends
     jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
     jobs += markdown_archive.jobs(archive, config)
     jobs.append(_search_job(tracked_texts, config.build.offline))
-    pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values, previous or {}, reusable)
-    pages = pager.pages(jobs)
-    return Rendered(sorted(pages, key=lambda page: page.path), pager.records, renderer.used)
+    pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
+                          previous or depends.Made(), reusable)
+    pages, made = pager.pages(jobs)
+    return Rendered(sorted(pages, key=lambda page: page.path), made, renderer.used)
 
 
 def _search_job(texts: Mapping[str, Text], offline: bool) -> depends.PageJob:
