@@ -148,8 +148,8 @@ def _run_build(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     _print_problems(result.diagnostics)
     seconds = sum(result.timings.values())
-    print(f"Built {result.stories} stories into {result.pages} files in {config.output_dir} "
-          f"({result.rendered} rendered anew, {seconds:.2f} s, {len(result.diagnostics.problems)} problems)")
+    print(f"Built {result.stories} stories into {config.output_dir}: {result.rendered} pages made anew, "
+          f"{result.kept} kept as they were ({seconds:.2f} s, {len(result.diagnostics.problems)} problems)")
     return EXIT_PROBLEMS if result.failed(config.build.strict) else EXIT_OK
 
 

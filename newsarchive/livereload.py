@@ -145,8 +145,8 @@ class Rebuilder:
             log.warning("%s", problem)
         if len(problems) > SHOWN:
             log.warning("… and %d more problems", len(problems) - SHOWN)
-        log.info("Built %d stories into %d files (%.2f s)", result.stories, result.pages,
-                 time.perf_counter() - started)
+        log.info("Built %d stories: %d pages made anew, %d kept as they were (%.2f s)", result.stories,
+                 result.rendered, result.kept, time.perf_counter() - started)
         self.state.record(failure, site_replaced=True)
 
 

@@ -184,6 +184,27 @@ def test_story_edits_in_place_and_by_atomic_rename_reach_the_page(preview):
     preview.page_when(url, lambda page: "Saved by rename" in page, "the atomic-rename edit")
 
 
+def test_an_edit_rebuilds_only_the_pages_it_affects(preview):
+    story, url = story_file_and_url(preview.content)
+    story_pages = sorted(preview.out.glob("*/*/*/index.html"))
+    untouched = next(page for page in story_pages if f"{url.strip('/')}/" not in page.as_posix())
+    tag_index = preview.out / "tags" / "index.html"
+    before = {page: page.stat().st_mtime_ns for page in (untouched, tag_index)}
+    story.write_text(story.read_text(encoding="utf-8") + "\nA line only this story has.\n", encoding="utf-8")
+    preview.page_when(url, lambda page: "A line only this story has." in page, "the edit")
+    assert {page: page.stat().st_mtime_ns for page in before} == before
+    made = [int(n) for n in re.findall(r"(\d+) pages made anew", preview.stderr())]
+    kept = [int(n) for n in re.findall(r"(\d+) kept as they were", preview.stderr())]
+    assert made[-1] < kept[-1] / 5  # the edited story, its issue and tag pages, feeds, search index
+
+    template = preview.folder / "theme" / "templates" / "tag.html"
+    edited = template.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<!-- edited -->")
+    template.write_text(edited, encoding="utf-8")
+    wait_for(lambda: len(re.findall("pages made anew", preview.stderr())) == len(made) + 1, "the rebuild")
+    assert untouched.stat().st_mtime_ns == before[untouched]  # story pages are not made from tag.html
+    assert "<!-- edited -->" in preview.get("/tags/" + sorted((preview.out / "tags").iterdir())[0].name + "/").text
+
+
 def test_a_new_newsletter_rebuilds_once_not_again_for_its_own_story_files(preview):
     epoch = epoch_of(preview.get("/").text)
     gradient = preview.content / "newsletters" / "the-weekly-gradient"
