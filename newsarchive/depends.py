@@ -21,7 +21,7 @@ from typing import Any
 
 from . import parallel
 from .cache import digest
-from .model import KeptPage, Page
+from .model import Page
 
 Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
 _MISSING = object()
@@ -195,47 +195,62 @@ class Made:
     values: dict[Dep, str] = dataclasses.field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Paged:
+    """The outcome of a Pager run."""
+
+    made: Made  # how every job's pages were made
+    made_count: int  # pages made anew; the others were kept as the last build wrote them
+    carried: list[Page]  # the pages the output gave back (see Pager)
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(path for record in self.made.records.values() for path in record.paths)
+
+
 class Pager:
     """Makes page jobs, or keeps the files already written when nothing a job's pages were made
-    from changed. `reusable(path)` says whether an output file is still the one last written."""
+    from changed. `reusable(path)` says whether an output file is still the one last written.
+    Each page made goes to `output` as soon as it is made (in whichever worker made it);
+    whatever `output` returns is carried back (all pages, for a caller that wants them in hand)."""
 
     def __init__(self, tracker: Tracker, view: TrackedArchive, values: Values, previous: Made,
-                 reusable: Callable[[str], bool]):
+                 reusable: Callable[[str], bool], output: Callable[[Page], Page | None]):
         self.tracker, self.view, self.values = tracker, view, values
-        self.previous, self.reusable = previous, reusable
+        self.previous, self.reusable, self.output = previous, reusable, output
         self._changed: set[Dep] | None = None
 
-    def pages(self, jobs: list[PageJob]) -> tuple[list[Page | KeptPage], Made]:
-        """The jobs' pages, in order (kept, or made: spread over the cores when there are many),
-        and the record of how they were made."""
+    def pages(self, jobs: list[PageJob]) -> Paged:
+        """Keep or make the jobs' pages (made ones spread over the cores when there are many)."""
         inputs = [fingerprint(job.inputs) for job in jobs]
-        done = [self._kept(job, digest_) for job, digest_ in zip(jobs, inputs, strict=True)]
-        records = {job.path: self.previous.records[job.path] for job, pages in zip(jobs, done, strict=True)
-                   if pages is not None}
-        todo = [i for i, pages in enumerate(done) if pages is None]
-        values = {}
+        records = {job.path: self.previous.records[job.path] for job, digest_ in zip(jobs, inputs, strict=True)
+                   if self._kept(job, digest_)}
+        todo = [(job, digest_) for job, digest_ in zip(jobs, inputs, strict=True) if job.path not in records]
+        values, carried, count = {}, [], 0
         interned: dict[Dep, Dep] = {}
-        for i, (pages, paths, deps, found) in zip(todo, parallel.map_in_order(self._make, [jobs[i] for i in todo]),
-                                                  strict=True):
-            done[i] = pages
-            records[jobs[i].path] = PageRecord(paths, inputs[i], tuple(interned.setdefault(d, d) for d in deps))
+        for (job, digest_), (pages, paths, deps, found) in zip(
+                todo, parallel.map_in_order(self._make, [job for job, _ in todo]), strict=True):
+            records[job.path] = PageRecord(paths, digest_, tuple(interned.setdefault(d, d) for d in deps))
             values.update(found)
-        return [page for pages in done for page in pages], Made(records, self._values(records, values))
+            carried += pages
+            count += len(paths)
+        return Paged(Made(records, self._values(records, values)), count, carried)
 
-    def _kept(self, job: PageJob, inputs: str) -> list[KeptPage] | None:
+    def _kept(self, job: PageJob, inputs: str) -> bool:
         old = self.previous.records.get(job.path)
         if old is None or old.inputs != inputs or not all(map(self.reusable, old.paths)):
-            return None
+            return False
         if self._changed is None:
             self._changed = self.values.changed(self.previous.values)
-        return None if not self._changed.isdisjoint(old.deps) else [KeptPage(path) for path in old.paths]
+        return self._changed.isdisjoint(old.deps)
 
     def _make(self, job: PageJob) -> tuple[list[Page], tuple[str, ...], tuple[Dep, ...], dict[Dep, str]]:
         self.tracker.take()
         made = job.make(self.view)
         pages = made if isinstance(made, list) else [made]
         deps = tuple(sorted(self.tracker.take(), key=repr))
-        return pages, tuple(page.path for page in pages), deps, {dep: self.values.of(dep) for dep in deps}
+        carried = [back for page in pages if (back := self.output(page)) is not None]
+        return carried, tuple(page.path for page in pages), deps, {dep: self.values.of(dep) for dep in deps}
 
     def _values(self, records: dict[str, PageRecord], made: dict[Dep, str]) -> dict[Dep, str]:
         """The value of every dependency the records name: made now, or unchanged since last time."""

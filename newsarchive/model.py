@@ -186,10 +186,3 @@ class Page:
     path: str  # output path relative to the site root, "/"-separated ("import-ai/226/index.html")
     content: bytes
 
-
-@dataclass(frozen=True)
-class KeptPage:
-    """A page whose inputs have not changed since the last build: the file already in the
-    output folder is kept as it is."""
-
-    path: str

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from . import check, depends, enrich, ingest, load, publish, render, write
 from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics, Problem
-from .model import Archive, KeptPage, Page
+from .model import Archive, Page
 
 log = logging.getLogger(__name__)
 
@@ -95,23 +96,36 @@ def build(config: Config) -> BuildResult:
 def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord, result: BuildResult) -> SiteRecord:
     with _timed(result, "enrich"):
         archive = enrich.enrich(archive, config, result.diagnostics)
-    with _timed(result, "render"):
-        rendered = _render(archive, config, last)
-        pages = _site_files(rendered, config)
-        if config.build.zip and not config.build.offline:
-            offline = config.with_build(offline=True)
-            converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
-            pages.append(publish.zip_page(_site_files(_render(archive, offline, converted), offline)))
-    with _timed(result, "write"):
-        written = write.write_site(pages, config.output_dir, last.written)
-    result.pages, result.rendered = len(pages), rendered.count_made
-    result.kept = len(rendered.pages) - rendered.count_made
-    return SiteRecord(rendered.made, written, rendered.markdown)
+    staging = write.Staging(config.output_dir, last.written)
+    try:
+        with _timed(result, "render"):  # pages are written aside as they are made
+            rendered = _render(archive, config, last, staging.put)
+            files = _static_files(config)
+            if config.build.zip and not config.build.offline:
+                files.append(_zip(archive, config, rendered))
+            for page in files:
+                staging.put(page)
+        with _timed(result, "write"):
+            written = staging.finish([*rendered.paged.paths, *(page.path for page in files)])
+    except BaseException:
+        staging.abandon()
+        raise
+    result.pages, result.rendered = len(written), rendered.paged.made_count
+    result.kept = len(rendered.paged.paths) - rendered.paged.made_count
+    return SiteRecord(rendered.paged.made, written, rendered.markdown)
 
 
-def _site_files(rendered: render.Rendered, config: Config) -> list[Page | KeptPage]:
-    """Every file of the site: pages and feeds, static assets, and what the host needs."""
-    return rendered.pages + render.static_pages(config) + publish.host_files(config)
+def _static_files(config: Config) -> list[Page]:
+    """The files of the site not made from the archive: static assets, and what the host needs."""
+    return render.static_pages(config) + publish.host_files(config)
+
+
+def _zip(archive: Archive, config: Config, rendered: render.Rendered) -> Page:
+    """site.zip: the site rendered again with links that work from disk, every page in hand."""
+    offline = config.with_build(offline=True)
+    converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
+    pages = _render(archive, offline, converted, output=lambda page: page).paged.carried
+    return publish.zip_page(pages + _static_files(offline))
 
 
 @dataclass(frozen=True)
@@ -133,12 +147,12 @@ def _site_key(config: Config) -> str:
     return digest(repr(config), render.theme_key(config))
 
 
-def _render(archive: Archive, config: Config, last: SiteRecord | None = None) -> render.Rendered:
+def _render(archive: Archive, config: Config, last: SiteRecord,
+            output: Callable[[Page], Page | None]) -> render.Rendered:
     """Render every page; a template error becomes a BuildError naming the template and line."""
-    last = last or SiteRecord()
     try:
         reusable = write.still_written(config.output_dir, last.written)
-        return render.render_site(archive, config, last.made, reusable, last.markdown)
+        return render.render_site(archive, config, last.made, reusable, last.markdown, output)
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

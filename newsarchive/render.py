@@ -30,7 +30,7 @@ from newsarchive import depends, feeds, markdown_archive, markup, publish, searc
 from newsarchive.cache import digest
 from newsarchive.config import Config
 from newsarchive.ids import slugify
-from newsarchive.model import Archive, KeptPage, Note, Page, issue_order
+from newsarchive.model import Archive, Note, Page, issue_order
 from newsarchive.views import (
     RATING_SCALE,
     annotated_stories,
@@ -75,28 +75,25 @@ class Orphan:
 
 def render(archive: Archive, config: Config) -> list[Page]:
     """Every page of the site and the search index, sorted by path (static_pages gives the
-    assets): a whole render, with nothing to reuse."""
-    return [page for page in render_site(archive, config).pages if isinstance(page, Page)]
+    assets): a whole render, with nothing to reuse, every page in hand."""
+    rendered = render_site(archive, config, output=lambda page: page)
+    return sorted(rendered.paged.carried, key=lambda page: page.path)
 
 
 @dataclass(frozen=True)
 class Rendered:
-    pages: list[Page | KeptPage]  # sorted by path
-    made: depends.Made  # how each job's pages were made, for the next render
+    paged: depends.Paged  # how each job's pages were made (for the next render), how many anew
     markdown: dict[str, tuple[str, str]]  # the Markdown conversions this render used, for the next one
-
-    @property
-    def count_made(self) -> int:
-        """How many pages were made anew (the others were kept as the last build wrote them)."""
-        return sum(isinstance(page, Page) for page in self.pages)
 
 
 def render_site(archive: Archive, config: Config, previous: depends.Made | None = None,
                 reusable: Callable[[str], bool] = lambda path: False,
-                markdown_memo: Mapping[str, tuple[str, str]] | None = None) -> Rendered:
-    """Every page of the site, its feeds, the Markdown archive and the search index. A page whose
-    record in `previous` still holds, and whose file `reusable` says is still as written, is a
-    KeptPage; a page that links other stories carries the map of them that link previews read."""
+                markdown_memo: Mapping[str, tuple[str, str]] | None = None,
+                output: Callable[[Page], Page | None] = lambda page: page) -> Rendered:
+    """Every page of the site, its feeds, the Markdown archive and the search index, each handed
+    to `output` as it is made (see depends.Pager). A page whose record in `previous` still holds,
+    and whose file `reusable` says is still as written, is kept and not made; a page that links
+    other stories carries the map of them that link previews read."""
     renderer = markup.MarkdownRenderer(markdown_memo)
     renderer.prepare([s.body for s in archive.stories] + [n.body for n in archive.notes.values()]
                      + [t for i in archive.issues for t in (i.intro, i.outro)])
@@ -114,9 +111,8 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     jobs += markdown_archive.jobs(archive, config)
     jobs.append(_search_job(tracked_texts, config.build.offline))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
-                          previous or depends.Made(), reusable)
-    pages, made = pager.pages(jobs)
-    return Rendered(sorted(pages, key=lambda page: page.path), made, renderer.used)
+                          previous or depends.Made(), reusable, output)
+    return Rendered(pager.pages(jobs), renderer.used)
 
 
 def _search_job(texts: Mapping[str, Text], offline: bool) -> depends.PageJob:

@@ -1,11 +1,12 @@
-"""Write stage: pages -> the output folder, written aside, then moved in.
+"""Write stage: pages -> the output folder, written aside as they are made, then moved in.
 
 Every file a build writes is first written whole into a staging folder beside the output, so a
-build that fails while writing (a full disk, say) leaves the previous site as it was, and no file
-of the site is ever half-written. A first build (or one that cannot tell what the output holds)
-then swaps the staging folder in for the output folder. A later build writes only the files whose
-bytes changed and moves each into place with an atomic rename; files of removed pages are deleted.
-Files kept as they were keep their times, which is what deploy tools compare.
+build that fails (a template error, a full disk) leaves the previous site as it was, no file of
+the site is ever half-written, and pages need not all be held in memory. A first build (or one
+that cannot tell what the output holds) then swaps the staging folder in for the output folder. A
+later build writes only the files whose bytes changed and moves each into place with an atomic
+rename; files of removed pages are deleted. Files kept as they were keep their times, which is
+what deploy tools compare.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from .model import KeptPage, Page
+from .model import Page
 
 Stamp = tuple[int, int, int]  # size, modification time (ns), inode: what a later build compares
 
@@ -40,48 +41,59 @@ def unchanged(output_dir: Path, written: Mapping[str, Stamp]) -> bool:
     return bool(written) and all(map(still, written))
 
 
-def write_site(pages: Iterable[Page | KeptPage], output_dir: Path,
-               written: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
-    """Write all pages; return the stamp of every file of the site. `written` (the last build's
-    stamps) says which files of the output are as that build left them."""
-    pages = list(pages)
-    if not written or not output_dir.is_dir():
-        return _write_whole(pages, output_dir)
-    still = still_written(output_dir, written)
-    changed = [page for page in pages if isinstance(page, Page)
-               and not (still(page.path) and _same_bytes(output_dir / page.path, page.content))]
-    staging = _staged(changed, output_dir)
-    for page in changed:
-        target = output_dir / page.path
+class Staging:
+    """The files of one build, written aside as they are made (put), then moved in (finish).
+
+    A file whose bytes are what the output already holds (as the last build left it) is not
+    written again. A first build, or one that cannot tell what the output holds, writes every
+    file and swaps the staging folder in for the output folder."""
+
+    def __init__(self, output_dir: Path, written: Mapping[str, Stamp] | None = None):
+        self.output_dir, self.written = output_dir, dict(written or {})
+        self.whole = not self.written or not output_dir.is_dir()
+        self.folder = output_dir.with_name(f".{output_dir.name}.new")
+        self._still = still_written(output_dir, self.written)
+        _remove(self.folder)
+        self.folder.mkdir(parents=True)
+
+    def put(self, page: Page) -> None:
+        """Write the page aside, unless the output already has these bytes there. Forked
+        workers put pages too: what they write is found in the folder by finish()."""
+        if not self.whole and self._still(page.path) and _same_bytes(self.output_dir / page.path, page.content):
+            return
+        target = self.folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / page.path, target)
-    _remove(staging)
-    _delete_gone(output_dir, set(written) - {page.path for page in pages})
-    stamps = {page.path: written.get(page.path) for page in pages}
-    stamps.update((page.path, stamp(output_dir / page.path)) for page in changed)
-    return stamps
-
-
-def _write_whole(pages: list[Page | KeptPage], output_dir: Path) -> dict[str, Stamp]:
-    """The whole site into the staging folder, which then replaces the output folder."""
-    if any(isinstance(page, KeptPage) for page in pages):
-        raise ValueError("a kept page needs the output it was kept in")
-    _swap_in(_staged(pages, output_dir), output_dir)
-    return {page.path: stamp(output_dir / page.path) for page in pages}
-
-
-def _staged(pages: list[Page], output_dir: Path) -> Path:
-    staging = output_dir.with_name(f".{output_dir.name}.new")
-    _remove(staging)
-    staging.mkdir(parents=True)
-    folders = {staging}
-    for page in pages:
-        target = staging / page.path
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
         target.write_bytes(page.content)
-    return staging
+
+    def finish(self, paths: Iterable[str]) -> dict[str, Stamp]:
+        """Move what was written aside into the output, delete the files of pages that are gone,
+        and return the stamp of every file of the site (`paths`)."""
+        paths = set(paths)
+        if self.whole:
+            _swap_in(self.folder, self.output_dir)
+            return {path: stamp(self.output_dir / path) for path in sorted(paths)}
+        moved = _files_under(self.folder)
+        for path in moved:
+            target = self.output_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / path, target)
+        _remove(self.folder)
+        _delete_gone(self.output_dir, set(self.written) - paths)
+        stamps = {path: self.written.get(path) for path in sorted(paths)}
+        stamps.update((path, stamp(self.output_dir / path)) for path in moved)
+        return stamps
+
+    def abandon(self) -> None:
+        """A build that failed: the output stays as it was."""
+        _remove(self.folder)
+
+
+def _files_under(folder: Path) -> list[str]:
+    found = []
+    for parent, _, files in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        found += (name if relative == "." else f"{relative}/{name}" for name in files)
+    return sorted(found)
 
 
 def _delete_gone(output_dir: Path, paths: set[str]) -> None:
