@@ -11,7 +11,8 @@ SCENARIOS = {
     "no-change": "no-change rebuild",
     "story": "one story edited",
     "template": "one template edited",
-    "serve": "serve: save -> reload",
+    "serve": "serve: story save -> reload",
+    "serve-template": "serve: template -> reload",
 }
 # Wall-second targets at 10,000 stories on the 2-core reference machine; cold must also not be
 # slower than Hugo in the same run.

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict
+from collections.abc import Callable
 from pathlib import Path
 
 from engines import REPO, Engine, Hugo, Ours, Pelican, ensure_pelican
@@ -166,11 +167,13 @@ def measure_engine(engine: Engine, runs: int, size: int) -> dict[str, Sample | s
         "no-change": lambda: median([engine.build(log) for _ in range(runs)]),
         "story": lambda: median([_after_story_edit(engine, log, n) for n in range(runs)]),
         "template": lambda: median([_after_template_edit(engine, log, n) for n in range(runs)]),
-        "serve": lambda: _serve(engine, runs, size, logs),
     }
     try:
         for scenario, measure in scenarios.items():
             figures[scenario] = measure()
+            print(f"  {engine.name}, {scenario}: {_progress(figures[scenario])}", flush=True)
+        figures.update(zip(("serve", "serve-template"), _serve(engine, runs, size, logs), strict=True))
+        for scenario in ("serve", "serve-template"):
             print(f"  {engine.name}, {scenario}: {_progress(figures[scenario])}", flush=True)
     except CommandFailed as error:
         figures["error"] = str(error)
@@ -208,43 +211,59 @@ def _after_story_edit(engine: Engine, log: Path, n: int) -> Sample:
 
 
 def _after_template_edit(engine: Engine, log: Path, n: int) -> Sample:
-    """One template gets a hidden paragraph right after the opening of its main block."""
-    path, marker = engine.template()
-    text = path.read_text(encoding="utf-8")
-    edit = f"\n<p hidden>{_token('template', n)}</p>"
-    path.write_text(
-        text.replace(marker, marker + edit, 1) if marker in text else text + edit, encoding="utf-8"
-    )
+    path, text, _ = _edited_template(engine, _token("template", n))
+    path.write_text(text, encoding="utf-8")
     return engine.build(log)
 
 
-def _serve(engine: Engine, runs: int, size: int, logs: Path) -> Sample | str | None:
-    """Median seconds from saving a story edit to the served page showing it; CPU and peak memory
-    of the whole server process. None when the builder has no server to measure."""
+def _edited_template(engine: Engine, token: str) -> tuple[Path, str, str]:
+    """One template with a hidden paragraph right after the opening of its main block."""
+    path, marker = engine.template()
+    text = path.read_text(encoding="utf-8")
+    edit = f"\n<p hidden>{token}</p>"
+    return path, text.replace(marker, marker + edit, 1) if marker in text else text + edit, token
+
+
+def _serve(engine: Engine, runs: int, size: int, logs: Path) -> tuple[Sample | str | None, ...]:
+    """Median seconds from saving a story edit, then a template edit, to the served story page
+    showing it; CPU and peak memory of the whole server process. None when the builder has no
+    server to measure."""
     port = free_port()
     command = engine.serve_command(port)
     if command is None:
-        return None
+        return None, None
     server = Server(command, logs / f"{engine.name}-serve.log", cwd=REPO)
+    timeout = 30 + 0.03 * size
     try:
         server.start(engine.ready, timeout=120 + 0.05 * size)
-        times = _reload_times(engine, port, runs, timeout=30 + 0.03 * size)
+        story = _reload_times(engine, port, runs, timeout, lambda n: _story_save(engine, n))
+        template = _reload_times(engine, port, runs, timeout,
+                                 lambda n: _edited_template(engine, _token("serve", n)))
     finally:
         usage = server.stop()
+    return tuple(_reload_sample(times, usage, timeout) for times in (story, template))
+
+
+def _story_save(engine: Engine, n: int) -> tuple[Path, str, str]:
+    path, token = engine.story_file(), _token("serve", n)
+    return path, _edited_story(path, token), token
+
+
+def _reload_sample(times: list[float | None], usage: Sample | None, timeout: float) -> Sample | str:
     if any(t is None for t in times):
-        return f"no reload within {30 + 0.03 * size:.0f} s"
+        return f"no reload within {timeout:.0f} s"
     return Sample(statistics.median(times), usage.cpu if usage else None, usage.peak_mb if usage else None)
 
 
-def _reload_times(engine: Engine, port: int, runs: int, timeout: float) -> list[float | None]:
-    path = engine.story_file()
-    url = engine.story_url(port, path)
+def _reload_times(engine: Engine, port: int, runs: int, timeout: float,
+                  edit: Callable[[int], tuple[Path, str, str]]) -> list[float | None]:
+    url = engine.story_url(port, engine.story_file())
     if not fetch(url):  # also puts the page on the list of pages Hugo's fast render keeps current
         raise CommandFailed(f"the {engine.name} preview does not serve {url}")
     times = []
     for n in range(runs):
-        token = _token("serve", n)
-        times.append(save_to_reload(path, _edited_story(path, token), url, token, timeout))
+        path, text, token = edit(n)
+        times.append(save_to_reload(path, text, url, token, timeout))
         time.sleep(1.0)  # let the watcher and the rebuild settle before the next edit
     return times
 

@@ -106,6 +106,14 @@ class TrackedArchive:
         return self._views[name]
 
 
+    def whole(self) -> Any:
+        """The archive itself, for a job that reads all of it (the search index): every field
+        is noted as read, once, instead of each lookup."""
+        for field in dataclasses.fields(self._archive):
+            self._tracker.note(("all", field.name))
+        return self._archive
+
+
 def tracked_call(tracker: Tracker, name: str, function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A one-argument template global that notes each argument it is called with."""
 
@@ -223,9 +231,10 @@ class Pager:
     def pages(self, jobs: list[PageJob]) -> Paged:
         """Keep or make the jobs' pages (made ones spread over the cores when there are many)."""
         inputs = [fingerprint(job.inputs) for job in jobs]
-        records = {job.path: self.previous.records[job.path] for job, digest_ in zip(jobs, inputs, strict=True)
-                   if self._kept(job, digest_)}
-        todo = [(job, digest_) for job, digest_ in zip(jobs, inputs, strict=True) if job.path not in records]
+        pairs = list(zip(jobs, inputs, strict=True))
+        old = self.previous.records
+        records = {job.path: old[job.path] for job, digest_ in pairs if self._kept(job, digest_)}
+        todo = [(job, digest_) for job, digest_ in pairs if job.path not in records]
         values, carried, count = {}, [], 0
         interned: dict[Dep, Dep] = {}
         for (job, digest_), (pages, paths, deps, found) in zip(

@@ -93,7 +93,8 @@ def build(config: Config) -> BuildResult:
     return result
 
 
-def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord, result: BuildResult) -> SiteRecord:
+def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord,
+                         result: BuildResult) -> SiteRecord:
     with _timed(result, "enrich"):
         archive = enrich.enrich(archive, config, result.diagnostics)
     staging = write.Staging(config.output_dir, last.written)
@@ -112,7 +113,7 @@ def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord, res
         raise
     result.pages, result.rendered = len(written), rendered.paged.made_count
     result.kept = len(rendered.paged.paths) - rendered.paged.made_count
-    return SiteRecord(rendered.paged.made, written, rendered.markdown)
+    return SiteRecord(rendered.paged.made, written, rendered.memos)
 
 
 def _static_files(config: Config) -> list[Page]:
@@ -123,7 +124,7 @@ def _static_files(config: Config) -> list[Page]:
 def _zip(archive: Archive, config: Config, rendered: render.Rendered) -> Page:
     """site.zip: the site rendered again with links that work from disk, every page in hand."""
     offline = config.with_build(offline=True)
-    converted = SiteRecord(markdown=rendered.markdown)  # the same texts, linked for file://
+    converted = SiteRecord(memos=rendered.memos)  # the same texts, linked for file://
     pages = _render(archive, offline, converted, output=lambda page: page).paged.carried
     return publish.zip_page(pages + _static_files(offline))
 
@@ -131,20 +132,24 @@ def _zip(archive: Archive, config: Config, rendered: render.Rendered) -> Page:
 @dataclass(frozen=True)
 class SiteRecord:
     """What the last build made: how each page was made, the stamp of each output file, the
-    Markdown it converted (see render.render_site and write.write_site), the digest of what it
-    was all made from (the archive as loaded, and the theme) and the problems enrich and render
-    reported."""
+    Markdown it converted and the words it counted (see render.render_site and write.Staging),
+    the digest of what it was all made from (the archive as loaded, and the theme) and the
+    problems enrich and render reported."""
 
     made: depends.Made = field(default_factory=depends.Made)
     written: dict[str, write.Stamp] = field(default_factory=dict)
-    markdown: dict[str, tuple[str, str]] = field(default_factory=dict)
+    memos: dict[str, dict] = field(default_factory=dict)
     source: str = ""
     problems: tuple[Problem, ...] = ()
 
 
 def _site_key(config: Config) -> str:
-    """One record per config and output folder: a config change renders everything again."""
-    return digest(repr(config), render.theme_key(config))
+    """One record per config and output folder: a config change renders everything again. The
+    folders count as the folders they are, however the config or the command line spelt them."""
+    folders = {name: str(getattr(config, name).resolve())
+               for name in ("content_dir", "output_dir", "theme_dir")}
+    spelt_alike = dataclasses.replace(config.with_build(**folders, cache_dir=""), root=Path("/"))
+    return digest(repr(spelt_alike), render.theme_key(config))
 
 
 def _render(archive: Archive, config: Config, last: SiteRecord,
@@ -152,7 +157,7 @@ def _render(archive: Archive, config: Config, last: SiteRecord,
     """Render every page; a template error becomes a BuildError naming the template and line."""
     try:
         reusable = write.still_written(config.output_dir, last.written)
-        return render.render_site(archive, config, last.made, reusable, last.markdown, output)
+        return render.render_site(archive, config, last.made, reusable, last.memos, output)
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

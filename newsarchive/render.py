@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
-from jinja2 import meta
 from markupsafe import Markup
 
 from newsarchive import depends, feeds, markdown_archive, markup, publish, search, urls, views
@@ -51,6 +50,7 @@ HOME_TAGS = 24  # most-used tags on the home page
 LEAD_WORDS = 40
 BUILTIN_THEME = Path(__file__).resolve().parent.parent / "theme"  # what a theme leaves out comes from here
 CUSTOM_CSS = "custom.css"  # a theme's static/custom.css is linked after style.css, to restyle by variables
+_TEMPLATE_TAG = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+("[^"]*"|'[^']*'|[^\s%]+)""")
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")  # nh3 escapes ">" in values: [^>]* stays in the tag
 
 
@@ -83,18 +83,19 @@ def render(archive: Archive, config: Config) -> list[Page]:
 @dataclass(frozen=True)
 class Rendered:
     paged: depends.Paged  # how each job's pages were made (for the next render), how many anew
-    markdown: dict[str, tuple[str, str]]  # the Markdown conversions this render used, for the next one
+    memos: dict[str, dict]  # the Markdown conversions and word counts it used, for the next one
 
 
 def render_site(archive: Archive, config: Config, previous: depends.Made | None = None,
                 reusable: Callable[[str], bool] = lambda path: False,
-                markdown_memo: Mapping[str, tuple[str, str]] | None = None,
+                memos: Mapping[str, Mapping] | None = None,
                 output: Callable[[Page], Page | None] = lambda page: page) -> Rendered:
     """Every page of the site, its feeds, the Markdown archive and the search index, each handed
     to `output` as it is made (see depends.Pager). A page whose record in `previous` still holds,
     and whose file `reusable` says is still as written, is kept and not made; a page that links
     other stories carries the map of them that link previews read."""
-    renderer = markup.MarkdownRenderer(markdown_memo)
+    memos = memos or {}
+    renderer, counts = markup.MarkdownRenderer(memos.get("markdown")), search.WordCounts(memos.get("words"))
     renderer.prepare([s.body for s in archive.stories] + [n.body for n in archive.notes.values()]
                      + [t for i in archive.issues for t in (i.intro, i.outro)])
     texts = _story_texts(archive, renderer, config)
@@ -105,20 +106,25 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     values = depends.Values(lambda name: _collection(archive, texts, note_texts, keys, name),
                             _calls(archive), _template_digests(env))
     templates = _Templates(env, config, tracker, keys)
-    jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer)]
     tracked_texts = depends.TrackedMapping(tracker, "texts", texts)
-    jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
+    # The search index first: the first job to make is made in this process (parallel.py), so the
+    # word counts it collects are there for the next build.
+    jobs = [_search_job(tracked_texts, config.build.offline, counts)]
+    jobs += [templates.job(job) for job in _template_jobs(archive, config, renderer)]
+    jobs += feeds.jobs(archive, config, [job.path for job in jobs[1:]], tracked_texts)
     jobs += markdown_archive.jobs(archive, config)
-    jobs.append(_search_job(tracked_texts, config.build.offline))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
                           previous or depends.Made(), reusable, output)
-    return Rendered(pager.pages(jobs), renderer.used)
+    return Rendered(pager.pages(jobs), {"markdown": renderer.used, "words": counts.used})
 
 
-def _search_job(texts: Mapping[str, Text], offline: bool) -> depends.PageJob:
+def _search_job(texts: Mapping[str, Text], offline: bool, counts: search.WordCounts) -> depends.PageJob:
     """The search index: one job, as every file of it depends on every story."""
-    return depends.PageJob(search.DATA_DIR, offline,
-                           lambda view: search.index_pages(view, _search_entries(view, texts), offline))
+    def make(view: depends.TrackedArchive) -> list[Page]:
+        archive = view.whole()
+        return search.index_pages(archive, _search_entries(archive, texts), offline, counts)
+
+    return depends.PageJob(search.DATA_DIR, offline, make)
 
 
 def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer) -> list[TemplateJob]:
@@ -254,6 +260,7 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text], note_
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_compiled_templates(config.cache_dir / "templates"),
     )
     env.filters.update(date_label=date_label, safe_url=markup.safe_url, slugify=slugify, stars=stars)
     calls = {name: depends.tracked_call(tracker, name, call) for name, call in _calls(archive).items()}
@@ -282,6 +289,16 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text], note_
     return env
 
 
+def _compiled_templates(folder: Path) -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates, in the build cache: compiling the theme costs a
+    small rebuild more than rendering its pages. None where the folder cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def _calls(archive: Archive) -> dict[str, Callable]:
     """The template globals that look the archive up, untracked."""
     return {"ref": lambda target: ref_of(archive, target), "tag_name": lambda tag: tag_name(archive, tag)}
@@ -297,26 +314,31 @@ def _collection(archive: Archive, texts: dict[str, Text], note_texts: dict[str, 
 def _template_digests(env: jinja2.Environment) -> dict[str, str]:
     """Template name -> digest of its source and of every template it extends, includes or
     imports, so that a template edit renders again just the pages made with it."""
-    sources: dict[str, str] = {}
-    refers: dict[str, set[str]] = {}
-    for name in env.list_templates():
-        source = env.loader.get_source(env, name)[0]
-        sources[name] = source
-        try:
-            refers[name] = {n for n in meta.find_referenced_templates(env.parse(source)) if n}
-        except jinja2.TemplateSyntaxError:
-            refers[name] = set()  # reported when a page uses it
+    sources = {name: env.loader.get_source(env, name)[0] for name in env.list_templates()}
+    refers = {name: _references(source) for name, source in sources.items()}
     return {name: digest(*(sources[n] for n in sorted(_closure(name, refers)) if n in sources))
             for name in sources}
 
 
-def _closure(name: str, refers: dict[str, set[str]]) -> set[str]:
+def _references(source: str) -> set[str] | None:
+    """The templates a template's source names; None when it names one by a variable (it may
+    then use any of them)."""
+    names = set()
+    for argument in _TEMPLATE_TAG.findall(source):
+        if argument[:1] not in "'\"" or argument[-1:] != argument[:1]:
+            return None
+        names.add(argument[1:-1])
+    return names
+
+
+def _closure(name: str, refers: dict[str, set[str] | None]) -> set[str]:
     found, todo = set(), [name]
     while todo:
         current = todo.pop()
         if current not in found:
             found.add(current)
-            todo += refers.get(current, ())
+            named = refers.get(current, set())
+            todo += refers if named is None else named
     return found
 
 

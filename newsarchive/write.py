@@ -59,7 +59,8 @@ class Staging:
     def put(self, page: Page) -> None:
         """Write the page aside, unless the output already has these bytes there. Forked
         workers put pages too: what they write is found in the folder by finish()."""
-        if not self.whole and self._still(page.path) and _same_bytes(self.output_dir / page.path, page.content):
+        old = self.output_dir / page.path
+        if not self.whole and self._still(page.path) and _same_bytes(old, page.content):
             return
         target = self.folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
