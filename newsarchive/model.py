@@ -7,8 +7,12 @@ load reads those back into `Newsletter`, `Issue` and `Story` records gathered in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -161,24 +165,24 @@ class Archive:
 
     @cached_property
     def stories_by_issue(self) -> dict[str, tuple[Story, ...]]:
-        grouped: dict[str, list[Story]] = {}
-        for story in self.stories:
-            grouped.setdefault(story.issue, []).append(story)
+        grouped = _grouped(self.stories, lambda s: s.issue)
         return {k: tuple(sorted(v, key=lambda s: s.position)) for k, v in grouped.items()}
 
     @cached_property
     def stories_by_newsletter(self) -> dict[str, tuple[Story, ...]]:
-        grouped: dict[str, list[Story]] = {}
-        for story in self.stories:
-            grouped.setdefault(story.newsletter, []).append(story)
-        return {k: tuple(v) for k, v in grouped.items()}
+        return _grouped(self.stories, lambda s: s.newsletter)
 
     @cached_property
     def issues_by_newsletter(self) -> dict[str, tuple[Issue, ...]]:
-        grouped: dict[str, list[Issue]] = {}
-        for issue in self.issues:
-            grouped.setdefault(issue.newsletter, []).append(issue)
-        return {k: tuple(v) for k, v in grouped.items()}
+        return _grouped(self.issues, lambda i: i.newsletter)
+
+
+def _grouped(items: Iterable[T], key: Callable[[T], str]) -> dict[str, tuple[T, ...]]:
+    """Items by key, each group in the items' order."""
+    grouped: dict[str, list[T]] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    return {k: tuple(v) for k, v in grouped.items()}
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TypeVar
 
 from ..config import Config
 from ..diagnostics import Diagnostics
 from ..model import Archive, Story
 from . import links, related, tags
+
+T = TypeVar("T")
 
 
 def enrich(archive: Archive, config: Config, diagnostics: Diagnostics) -> Archive:
@@ -37,19 +40,25 @@ def _dates_from_other_issues(archive: Archive) -> Archive:
     issues = tuple(dataclasses.replace(i, date=vouched[i.id]) if i.date is None and i.id in vouched else i
                    for i in archive.issues)
     dates = {i.id: i.date for i in issues}
-    stories = tuple(dataclasses.replace(s, date=s.date or dates.get(s.issue)) for s in archive.stories)
+    stories = tuple(s if s.date or s.issue not in dates else dataclasses.replace(s, date=dates[s.issue])
+                    for s in archive.stories)
     return dataclasses.replace(archive, issues=issues, stories=stories)
 
 
 def _linked(archive: Archive, config: Config, diagnostics: Diagnostics) -> Archive:
     linker = links.MentionLinker(archive, config)
-    stories = tuple(
-        dataclasses.replace(s, body=_wiki(linker.link(s.body, s.issue), archive, s.path, diagnostics))
-        for s in archive.stories)
-    notes = {t: dataclasses.replace(n, body=_wiki(linker.link(n.body), archive, n.path, diagnostics))
+    stories = tuple(_with(s, "body", _wiki(linker.link(s.body, s.issue), archive, s.path, diagnostics))
+                    for s in archive.stories)
+    notes = {t: _with(n, "body", _wiki(linker.link(n.body), archive, n.path, diagnostics))
              for t, n in archive.notes.items()}
-    issues = tuple(dataclasses.replace(i, intro=linker.link(i.intro, i.id)) for i in archive.issues)
+    issues = tuple(_with(i, "intro", linker.link(i.intro, i.id)) for i in archive.issues)
     return dataclasses.replace(archive, stories=stories, notes=notes, issues=issues)
+
+
+def _with(item: T, field: str, value: object) -> T:
+    """`item` with `field` set to `value`; the same object when nothing changes, as for most
+    texts, since a copy of a frozen dataclass costs more than the check."""
+    return item if getattr(item, field) == value else dataclasses.replace(item, **{field: value})
 
 
 def _wiki(text: str, archive: Archive, path: str, diagnostics: Diagnostics) -> str:
@@ -86,7 +95,7 @@ def _tagged(archive: Archive, config: Config) -> Archive:
         found = {tags.normalise(t, taxonomy, known) for t in given}
         found |= tags.taxonomy_tags(matcher, story.title, story.body)
         found |= automatic.by_story.get(story.id, set())
-        stories.append(dataclasses.replace(story, tags=tuple(sorted(t for t in found if t))))
+        stories.append(_with(story, "tags", tuple(sorted(t for t in found if t))))
     index = _tag_index(stories)
     tag_names = {t: names.get(t, t.replace("-", " ").title()) for t in index}
     return dataclasses.replace(archive, stories=tuple(stories), tags=index, tag_names=tag_names)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..model import Archive
+from . import patterns
 
 ARCHIVE_LINK = re.compile(r"\]\(archive:([^)\s]+)\)")
 _PROTECTED = r"`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]+>"
@@ -40,14 +41,24 @@ class MentionLinker:
             for name in (section.name, *section.aliases):
                 self.slugs[name.casefold()] = slug
         self.patterns = {slug: s.url_pattern for slug, s in config.newsletters.items() if s.url_pattern}
-        names = sorted(self.slugs, key=lambda n: (-len(n), n))
-        alternation = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+        self.ascii_names = all(name.isascii() for name in self.slugs)
+        alternation = patterns.alternatives(self.slugs) or r"(?!x)x"
         self.pattern = re.compile(
             rf"({_PROTECTED})|(?<![\w-])(?P<name>{alternation})\s+(?:#|No\.\s*|issue\s+)?(?P<number>\d{{1,5}})\b",
             re.I)
 
     def link(self, text: str, own_issue: str = "") -> str:
+        if self._names_absent(text):
+            return text
         return self.pattern.sub(lambda m: self._replace(m, own_issue), text)
+
+    def _names_absent(self, text: str) -> bool:
+        """True when the text names no newsletter, as most do: far quicker to tell than running the
+        pattern. Only for ASCII names and text, where lower() folds case as IGNORECASE does."""
+        if not (self.ascii_names and text.isascii()):
+            return False
+        lowered = text.lower()
+        return not any(map(lowered.__contains__, self.slugs))
 
     def _replace(self, match: re.Match, own_issue: str) -> str:
         if match.group(1):

@@ -3,25 +3,35 @@
 Similarity is the cosine of TF-IDF vectors of the stories' words (each story keeps its
 TERMS_PER_STORY strongest terms) plus TAG_WEIGHT for each shared tag, weighted by how rare the tag
 is. Candidates come from an inverted index over those terms and tags; a term or tag held by more
-than MAX_POSTINGS stories keeps only its strongest postings, so the work grows with the archive,
-not with its square. Ties go to the story closer in date, then to the smaller id.
+than MAX_POSTINGS stories keeps only its strongest postings (for a tag, whose postings all weigh
+the same, those of the smallest ids), and a story looks up its strongest terms only while their
+postings add up to QUERY_POSTINGS, so it meets a bounded number of others and the work grows with
+the archive, not with its square. A story's score for another sums the products of the weights it
+looks up with that story's postings: a pruned posting or term adds nothing. The index is a sparse
+matrix, and a block of stories is scored by one sparse product. Ties (at 6 decimal places) go to
+the story closer in date, then to the smaller id.
 """
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+from scipy import sparse
 
 from ..model import Related, Story
 
 TERMS_PER_STORY = 40
 MAX_POSTINGS = 200
+QUERY_POSTINGS = 3000  # more than most stories of 10,000 reach: it bounds larger archives
 TAG_WEIGHT = 0.12
 MIN_SCORE = 0.08
 TOP = 5
+BLOCK = 2048  # stories scored per sparse product: bounds the memory its result takes
+_UNDATED_DISTANCE = 1 << 30
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
 _STOPWORDS = frozenset("""
@@ -47,72 +57,166 @@ def tokens(text: str) -> list[str]:
 def relate(stories: Iterable[Story], tag_names: dict[str, str]) -> dict[str, tuple[Related, ...]]:
     """story id -> its TOP most related stories, best first, each with the reason shown."""
     stories = sorted(stories, key=lambda s: s.id)
-    by_id = {s.id: s for s in stories}
-    vectors = _tfidf({s.id: tokens(f"{s.title} {s.title} {s.body}") for s in stories})
-    tag_weight = _tag_weights(stories)
-    term_index = _index({sid: v for sid, v in vectors.items()})
-    tag_index = _index({s.id: {t: tag_weight[t] for t in s.tags} for s in stories})
-    result = {}
-    for story in stories:
-        scores = _scores(story, vectors[story.id], term_index, tag_index, tag_weight)
-        ranked = heapq.nsmallest(TOP, scores.items(),
-                                 key=lambda kv: (-round(kv[1], 6), _distance(story, by_id[kv[0]]), kv[0]))
-        result[story.id] = tuple(
-            Related(other, round(score, 4), _reason(story, by_id[other], vectors, tag_names, tag_weight))
-            for other, score in ranked[:TOP] if score >= MIN_SCORE)
-    return result
+    terms, counts = _term_counts([f"{s.title} {s.title} {s.body}" for s in stories])
+    weights = _tfidf(counts)
+    tags = sorted({t for s in stories for t in s.tags})
+    has_tag = _tag_matrix(stories, tags)
+    tag_weight = _tag_weights(has_tag, tags)
+    queries, postings = _index(weights, has_tag, tag_weight)
+    reasons = _Reasons(stories, weights, terms, tag_names, tag_weight)
+    result: dict[str, list[Related]] = {s.id: [] for s in stories}
+    for row, col, score in _ranked(queries, postings, _ordinals(stories)):
+        result[stories[row].id].append(Related(stories[col].id, round(score, 4), reasons(row, col)))
+    return {sid: tuple(found) for sid, found in result.items()}
 
 
-def _tfidf(documents: dict[str, list[str]]) -> dict[str, dict[str, float]]:
-    frequency = Counter(term for words in documents.values() for term in set(words))
-    count = len(documents)
-    vectors = {}
-    for sid, words in documents.items():
-        weights = {t: (1 + math.log(n)) * math.log(1 + count / frequency[t]) for t, n in Counter(words).items()}
-        strongest = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_STORY]
-        norm = math.sqrt(sum(w * w for _, w in strongest)) or 1.0
-        vectors[sid] = {t: w / norm for t, w in strongest}
-    return vectors
+def _term_counts(texts: list[str]) -> tuple[list[str], sparse.csr_matrix]:
+    """The terms, sorted, and how often each text has each: (text x term). No token spans white
+    space, so a text's tokens are those of its chunks, and each distinct chunk is tokenised once."""
+    chunks = [text.lower().split() for text in texts]
+    distinct = {chunk: i for i, chunk in enumerate(dict.fromkeys(itertools.chain.from_iterable(chunks)))}
+    chunk_tokens = [tokens(chunk) for chunk in distinct]
+    terms = sorted({t for found in chunk_tokens for t in found})
+    column = {t: i for i, t in enumerate(terms)}
+    per_chunk = _ones((column[t] for found in chunk_tokens for t in found), list(map(len, chunk_tokens)),
+                      len(terms))
+    per_text = _ones(map(distinct.__getitem__, itertools.chain.from_iterable(chunks)), list(map(len, chunks)),
+                     len(distinct))
+    return terms, per_text @ per_chunk
 
 
-def _tag_weights(stories: list[Story]) -> dict[str, float]:
-    frequency = Counter(t for s in stories for t in s.tags)
-    return {t: math.log(1 + len(stories) / n) for t, n in frequency.items()}
+def _ones(columns: Iterable[int], lengths: list[int], width: int) -> sparse.csr_matrix:
+    """A matrix of ones: row i has the next lengths[i] of `columns` (a repeated one counts twice)."""
+    indptr = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    indices = np.fromiter(columns, dtype=np.int64, count=int(indptr[-1]))
+    ones = np.ones(len(indices), dtype=np.int64)
+    return sparse.csr_matrix((ones, indices, indptr), shape=(len(lengths), width))
 
 
-def _index(vectors: dict[str, dict[str, float]]) -> dict[str, list[tuple[str, float]]]:
-    """key -> [(story id, weight)], strongest first, at most MAX_POSTINGS."""
-    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for sid, vector in vectors.items():
-        for key, weight in vector.items():
-            postings[key].append((sid, weight))
-    return {k: sorted(v, key=lambda p: (-p[1], p[0]))[:MAX_POSTINGS] for k, v in postings.items()}
+def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each text's TERMS_PER_STORY strongest terms (ties to the first term), strongest first,
+    weighted (1 + log tf) * log(1 + texts / df) and normalised to length 1. Computed with math.log
+    and summed in the order of strength, so the weights do not depend on how they are vectorised."""
+    counts = counts.tocoo()
+    rows, cols, tf = counts.row.astype(np.int64), counts.col.astype(np.int64), counts.data
+    documents = np.bincount(cols, minlength=counts.shape[1])
+    idf = np.array([math.log(1 + counts.shape[0] / int(n)) for n in documents])
+    distinct_tf, tf_index = np.unique(tf, return_inverse=True)
+    weight = np.array([1 + math.log(int(n)) for n in distinct_tf])[tf_index] * idf[cols]
+    order = np.lexsort((cols, -weight, rows))
+    rank = _ranks(rows[order])
+    kept = order[rank < TERMS_PER_STORY]
+    rows, cols, weight, rank = rows[kept], cols[kept], weight[kept], rank[rank < TERMS_PER_STORY]
+    by_rank = np.zeros((counts.shape[0], TERMS_PER_STORY))
+    by_rank[rows, rank] = weight * weight
+    square_sum = np.zeros(counts.shape[0])
+    for column in by_rank.T:  # one term after another, as a plain sum would add them
+        square_sum = square_sum + column
+    return _row_by_row(rows, cols, weight / np.sqrt(square_sum)[rows], counts.shape)
 
 
-def _scores(story: Story, vector: dict[str, float], term_index, tag_index, tag_weight) -> dict[str, float]:
-    scores: dict[str, float] = defaultdict(float)
-    for term, weight in vector.items():
-        for other, other_weight in term_index.get(term, ()):
-            scores[other] += weight * other_weight
+def _row_by_row(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+                shape: tuple[int, int]) -> sparse.csr_matrix:
+    """The matrix of entries given row after row, each row's in the order given."""
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
+    return sparse.csr_matrix((values, cols, indptr), shape=shape)
+
+
+def _ranks(ordered: np.ndarray) -> np.ndarray:
+    """For a sorted array, each element's position among the equal elements before it."""
+    return np.arange(len(ordered)) - np.searchsorted(ordered, ordered)
+
+
+def _tag_matrix(stories: list[Story], tags: list[str]) -> sparse.csr_matrix:
+    column = {t: i for i, t in enumerate(tags)}
+    per_story = [sorted({column[t] for t in s.tags}) for s in stories]
+    return _ones(itertools.chain.from_iterable(per_story), list(map(len, per_story)), len(tags))
+
+
+def _tag_weights(has_tag: sparse.csr_matrix, tags: list[str]) -> dict[str, float]:
+    stories = np.bincount(has_tag.indices, minlength=len(tags))
+    return {t: math.log(1 + has_tag.shape[0] / int(n)) for t, n in zip(tags, stories, strict=True)}
+
+
+def _index(weights: sparse.csr_matrix, has_tag: sparse.csr_matrix,
+           tag_weight: dict[str, float]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """(queries, postings): a query row holds a story's term weights (as QUERY_POSTINGS allows) and
+    its tags' bonuses; a posting row, one per term and tag, the weights of the stories that hold it
+    (1 for a tag), where MAX_POSTINGS leaves them."""
+    held = sparse.hstack([weights, has_tag], format="coo")
+    rows, cols, values = held.row.astype(np.int64), held.col.astype(np.int64), held.data
+    order = np.lexsort((rows, -values, cols))
+    kept = order[_ranks(cols[order]) < MAX_POSTINGS]
+    postings = sparse.csr_matrix((values[kept], (cols[kept], rows[kept])), shape=held.shape[::-1])
     top_tag_weight = max(tag_weight.values(), default=1.0)
-    for tag in story.tags:
-        for other, _ in tag_index.get(tag, ()):
-            scores[other] += TAG_WEIGHT * tag_weight[tag] / top_tag_weight
-    scores.pop(story.id, None)
-    return scores
+    bonus = np.array([TAG_WEIGHT * w / top_tag_weight for w in tag_weight.values()])
+    terms = _within_budget(weights, np.diff(postings.indptr)[:weights.shape[1]])
+    return sparse.hstack([terms, has_tag @ sparse.diags(bonus)], format="csr"), postings
 
 
-def _distance(story: Story, other: Story) -> int:
-    if story.date is None or other.date is None:
-        return 1 << 30
-    return abs((story.date - other.date).days)
+def _within_budget(weights: sparse.csr_matrix, postings_per_term: np.ndarray) -> sparse.csr_matrix:
+    """Each story's strongest terms (its row's first) while their postings add up to at most
+    QUERY_POSTINGS."""
+    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    sizes = postings_per_term[weights.indices]
+    total = np.cumsum(sizes)
+    first = weights.indptr[rows]
+    kept = total - total[first] + sizes[first] <= QUERY_POSTINGS
+    return _row_by_row(rows[kept], weights.indices[kept], weights.data[kept], weights.shape)
 
 
-def _reason(story: Story, other: Story, vectors, tag_names: dict[str, str], tag_weight) -> str:
+def _ordinals(stories: list[Story]) -> np.ndarray:
+    return np.array([s.date.toordinal() if s.date else -1 for s in stories], dtype=np.int64)
+
+
+def _ranked(queries: sparse.csr_matrix, postings: sparse.csr_matrix,
+            ordinals: np.ndarray) -> Iterator[tuple[int, int, float]]:
+    """(story row, other row, score) for each story's TOP best others scoring MIN_SCORE or more,
+    story by story, best first."""
+    for start in range(0, queries.shape[0], BLOCK):
+        block = queries[start:start + BLOCK] @ postings
+        kept = np.flatnonzero(block.data >= MIN_SCORE)  # most candidates score less: drop them first
+        rows = np.searchsorted(block.indptr, kept, side="right") - 1 + start
+        cols, scores = block.indices[kept].astype(np.int64), block.data[kept]
+        rows, cols, scores = rows[rows != cols], cols[rows != cols], scores[rows != cols]
+        rounded = np.rint(scores * 1e6).astype(np.int64)  # ranks as np.round(scores, 6) does
+        contenders = _contenders(rows, rounded)
+        rows, cols, scores, rounded = (a[contenders] for a in (rows, cols, scores, rounded))
+        distance = np.where((ordinals[rows] < 0) | (ordinals[cols] < 0), _UNDATED_DISTANCE,
+                            np.abs(ordinals[rows] - ordinals[cols]))
+        order = np.lexsort((cols, distance, -rounded, rows))
+        best = order[_ranks(rows[order]) < TOP]
+        yield from zip(rows[best].tolist(), cols[best].tolist(), scores[best].tolist(), strict=True)
+
+
+def _contenders(rows: np.ndarray, rounded: np.ndarray) -> np.ndarray:
+    """Indexes of the entries whose score reaches the TOP-th best of their row: the only ones the
+    tie-breaks need to order."""
+    order = np.argsort(rows * (1 << 32) - rounded, kind="stable")  # by row, best first
+    rank = _ranks(rows[order])
+    cutoff = np.full(int(rows.max(initial=0)) + 1, np.iinfo(np.int64).min)
+    cutoff[rows[order[rank == TOP - 1]]] = rounded[order[rank == TOP - 1]]
+    return np.flatnonzero(rounded >= cutoff[rows])
+
+
+class _Reasons:
     """"also about AlphaFold · DeepMind" from shared tags (rarest first), else shared words."""
-    shared_tags = sorted(set(story.tags) & set(other.tags), key=lambda t: (-tag_weight[t], t))
-    if shared_tags:
-        return "also about " + " · ".join(tag_names.get(t, t) for t in shared_tags[:3])
-    a, b = vectors[story.id], vectors[other.id]
-    shared = sorted(set(a) & set(b), key=lambda t: (-a[t] * b[t], t))
-    return "similar words: " + ", ".join(shared[:3])
+
+    def __init__(self, stories: list[Story], weights: sparse.csr_matrix, terms: list[str],
+                 tag_names: dict[str, str], tag_weight: dict[str, float]):
+        self.tags = [set(s.tags) for s in stories]
+        self.weights, self.terms = weights, terms
+        self.tag_names, self.tag_weight = tag_names, tag_weight
+
+    def __call__(self, row: int, other: int) -> str:
+        shared_tags = sorted(self.tags[row] & self.tags[other], key=lambda t: (-self.tag_weight[t], t))
+        if shared_tags:
+            return "also about " + " · ".join(self.tag_names.get(t, t) for t in shared_tags[:3])
+        a, b = self._vector(row), self._vector(other)
+        shared = sorted(a.keys() & b.keys(), key=lambda t: (-a[t] * b[t], t))
+        return "similar words: " + ", ".join(shared[:3])
+
+    def _vector(self, row: int) -> dict[str, float]:
+        start, end = self.weights.indptr[row], self.weights.indptr[row + 1]
+        return dict(zip(map(self.terms.__getitem__, self.weights.indices[start:end].tolist()),
+                        self.weights.data[start:end].tolist(), strict=True))

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
 from ..config import Config, TaxonomyEntry
 from ..ids import slugify
+from . import patterns
 
 # Capitalised words that start sentences or name the newsletter genre, not an organisation.
 _NOT_ENTITIES = frozenset(
@@ -36,14 +37,18 @@ _NOT_ENTITIES = frozenset(
     "Institute Lab Labs Laboratory Research Department School College Center Centre Group Team "
     "Company Foundation Council Committee Agency Ministry Office Commission Project".split()
 )
+# _ENTITY starts at a capital letter, so the regex engine skips ahead to those; each pattern says
+# what follows that letter, and a lookbehind what precedes it (`(?<!\w.)`: a word boundary).
 _ENTITY_PATTERNS = (
-    r"\b[A-Z]?[a-z]+[A-Z][A-Za-z]*\b",  # CamelCase: DeepMind, AlphaFold, iPhone
-    r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*\b",  # acronyms: CPM, GPT-3, OC20
-    r"\b[A-Z][A-Za-z]+-\d+[A-Za-z]*\b",  # names with a number: ResNet-50, Meridian-7
-    r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)+\b",  # capitalised runs inside a sentence
+    r"(?<!\w.)[a-z]++[A-Z][A-Za-z]*+\b",  # CamelCase: DeepMind, AlphaFold
+    r"(?<!\w.)[A-Z0-9]+(?:-[A-Z0-9]+)*\b",  # acronyms: CPM, GPT-3, OC20
+    r"(?<!\w.)[A-Za-z]+-\d+[A-Za-z]*\b",  # names with a number: ResNet-50, Meridian-7
+    r"(?<=[a-z,;] .)[a-z]+(?: [A-Z][a-z]+)+\b",  # capitalised runs inside a sentence
+    r"(?<=[a-z].)(?P<tail>[A-Za-z]*+\b)",  # CamelCase begun in lower case (iPhone): see _entity
 )
-_ENTITY = re.compile("|".join(_ENTITY_PATTERNS))
-_SINGLE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}(?![\w-]| [A-Z])")  # not part of a longer name
+_ENTITY = re.compile("[A-Z](?:" + "|".join(_ENTITY_PATTERNS) + ")")
+_SINGLE_NAME = re.compile(r"[A-Z](?<=[a-z,;] .)[a-z]{2,}(?![\w-]| [A-Z])")  # not part of a longer name
+_WORD_CHAR = re.compile(r"\w")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 
 
@@ -74,33 +79,54 @@ def load_taxonomy(config: Config) -> Taxonomy:
 
 
 class PhraseMatcher:
-    """Finds every taxonomy phrase in a text with two regular expressions (one per case rule)."""
+    """Finds every taxonomy phrase in a text with two regular expressions (one per case rule).
+
+    Lower-case phrases match in any case: an ASCII text is searched lower-cased, where that folds
+    case exactly as IGNORECASE would and lets the regex engine skip ahead (see _alternation)."""
 
     def __init__(self, phrases: dict[str, tuple[str, ...]]):
         self.slugs = {p.lower() if p == p.lower() else p: s for p, s in phrases.items()}
+        folded = [p for p in phrases if p == p.lower()]
         self.exact = _alternation([p for p in phrases if p != p.lower()], 0)
-        self.folded = _alternation([p for p in phrases if p == p.lower()], re.I)
+        self.folded = _alternation(folded, re.I)
+        self.lowered = _alternation(folded, 0) if all(p.isascii() for p in folded) else None
 
     def scores(self, title: str, body: str) -> Counter[str]:
         found: Counter[str] = Counter()
         for text, in_title in ((title, True), (body, False)):
             for match in self._matches(text):
                 weight = 2 if in_title or _distinctive(match) else 1
-                for slug in self.slugs[match]:
+                # .get: a match's lower case can differ from the phrase's ("İmage" matches
+                # "image" but lowers to "i̇mage"); such a match is not counted
+                for slug in self.slugs.get(match, ()):
                     found[slug] += weight
         return found
 
     def _matches(self, text: str) -> Iterable[str]:
-        for pattern, fold in ((self.exact, False), (self.folded, True)):
-            if pattern:
-                yield from (m.group(0).lower() if fold else m.group(0) for m in pattern.finditer(text))
+        yield from _phrases(self.exact, text)
+        if self.lowered and text.isascii():
+            yield from _phrases(self.lowered, text.lower())
+        else:
+            yield from (p.lower() for p in _phrases(self.folded, text))
 
 
 def _alternation(phrases: list[str], flags: int) -> re.Pattern | None:
+    """A phrase, not inside a longer word, after the character before it: the pattern starts with
+    that character (not with a lookbehind) so the regex engine skips ahead to such characters."""
     if not phrases:
         return None
-    ordered = sorted(phrases, key=lambda p: (-len(p), p))  # longest first: "Google X" before "Google"
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])", flags)
+    firsts = "".join(sorted({re.escape(p[0]) for p in phrases}))
+    return re.compile(rf"[^\w-](?=[{firsts}])({patterns.alternatives(phrases)})(?![\w-])", flags)
+
+
+def _phrases(pattern: re.Pattern | None, text: str) -> Iterator[str]:
+    """Every phrase `pattern` finds in `text`, in order. The character before the first is a space;
+    each search after a match starts at its last character, which may be the one before the next."""
+    text = " " + text
+    match = pattern.search(text) if pattern else None
+    while match:
+        yield match.group(1)
+        match = pattern.search(text, match.end() - 1)
 
 
 def _distinctive(phrase: str) -> bool:
@@ -115,9 +141,20 @@ def taxonomy_tags(matcher: PhraseMatcher, title: str, body: str) -> set[str]:
 
 def entity_mentions(text: str, lower_words: set[str]) -> list[str]:
     """Every mention of a name in a text, in order (see the module docstring for the shapes)."""
-    found = [m.group(0) for m in _ENTITY.finditer(text)]
+    found = [name for name in map(_entity, _ENTITY.finditer(text)) if name]
     found += [m.group(0) for m in _SINGLE_NAME.finditer(text) if m.group(0).lower() not in lower_words]
     return [name for name in found if name.split()[0] not in _NOT_ENTITIES and len(name) > 1]
+
+
+def _entity(match: re.Match) -> str | None:
+    """The name a match of _ENTITY found. A match of its `tail` starts at the first capital of a
+    word: the name is that word when it starts, at a word boundary, with small letters."""
+    if match.group("tail") is None:
+        return match.group(0)
+    text, start = match.string, match.start()
+    while start and "a" <= text[start - 1] <= "z":
+        start -= 1
+    return None if start and _WORD_CHAR.match(text, start - 1) else text[start:match.end()]
 
 
 @dataclass(frozen=True)
@@ -129,9 +166,10 @@ class AutomaticTags:
 def automatic_tags(texts: dict[str, str], taxonomy: Taxonomy, min_stories: int,
                    max_share: float, reserved: set[str]) -> AutomaticTags:
     """Names that between `min_stories` and `max_share` of the stories mention, as tags."""
-    vocabulary: set[str] = set()
+    chunks: set[str] = set()  # no word spans white space: the distinct chunks hold every word
     for text in texts.values():
-        vocabulary.update(_LOWER_WORD.findall(text))
+        chunks.update(text.split())
+    vocabulary = set(_LOWER_WORD.findall(" ".join(chunks)))
     stories: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for sid, text in texts.items():
