@@ -22,7 +22,7 @@ from .model import Archive, Page
 
 log = logging.getLogger(__name__)
 
-SITE_ENTRY = "site"  # the build cache's record of the last build (see SiteRecord)
+OUTPUT_ENTRY, RENDER_ENTRY = "output", "render"  # the build cache's records of the last build
 
 
 class SetupError(Exception):
@@ -75,17 +75,17 @@ def build(config: Config) -> BuildResult:
     with _timed(result, "load"):
         archive = load.load(config, diagnostics)
     cache, key = Cache(config.cache_dir), _site_key(config)
-    last = cache.load(SITE_ENTRY, key) or SiteRecord()
-    source = depends.fingerprint((archive, render.theme_digest(config)))
-    if source == last.source and write.unchanged(config.output_dir, last.written):
-        diagnostics.problems += last.problems  # what enrich and render said of these same inputs
-        result.kept = len(last.written)
+    output = cache.load(OUTPUT_ENTRY, key) or OutputRecord()
+    source = depends.fingerprint((_fields(archive), render.theme_digest(config)))
+    if source == output.source and write.unchanged(config.output_dir, output.written):
+        diagnostics.problems += output.problems  # what enrich and render said of these same inputs
+        result.kept = len(output.written)
     else:
         reported = len(diagnostics.problems)
-        record = _enrich_render_write(archive, config, last, result)
-        record = dataclasses.replace(record, source=source, problems=tuple(diagnostics.problems[reported:]))
-        if record != last:
-            cache.save(SITE_ENTRY, key, record)
+        last = cache.load(RENDER_ENTRY, key) or RenderRecord()
+        made, written = _enrich_render_write(archive, config, last, output.written, result)
+        cache.save(RENDER_ENTRY, key, made)
+        cache.save(OUTPUT_ENTRY, key, OutputRecord(source, written, tuple(diagnostics.problems[reported:])))
     if config.build.strict:  # a full link check re-reads every page: `build.py check` runs it alone
         with _timed(result, "check"):
             diagnostics.problems += check.check_site(config.output_dir, check_options(config))
@@ -93,15 +93,22 @@ def build(config: Config) -> BuildResult:
     return result
 
 
-def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord,
-                         result: BuildResult) -> SiteRecord:
+def _fields(archive: Archive) -> tuple:
+    """The archive's own fields (what it caches of them aside), to digest."""
+    return tuple(getattr(archive, field.name) for field in dataclasses.fields(archive))
+
+
+def _enrich_render_write(archive: Archive, config: Config, last: RenderRecord,
+                         written: dict[str, write.Stamp],
+                         result: BuildResult) -> tuple[RenderRecord, dict[str, write.Stamp]]:
     with _timed(result, "enrich"):
         archive = enrich.enrich(archive, config, result.diagnostics)
-    staging = write.Staging(config.output_dir, last.written)
+    staging = write.Staging(config.output_dir, written)
     try:
         with _timed(result, "render"):  # pages are written aside as they are made
-            rendered = _render(archive, config, last, staging.put)
-            files = _static_files(config)
+            reusable = write.still_written(config.output_dir, written)
+            rendered = _render(archive, config, last, reusable, staging.put)
+            files = _fixed_files(config)
             if config.build.zip and not config.build.offline:
                 files.append(_zip(archive, config, rendered))
             for page in files:
@@ -113,10 +120,10 @@ def _enrich_render_write(archive: Archive, config: Config, last: SiteRecord,
         raise
     result.pages, result.rendered = len(written), rendered.paged.made_count
     result.kept = len(rendered.paged.paths) - rendered.paged.made_count
-    return SiteRecord(rendered.paged.made, written, rendered.memos)
+    return RenderRecord(rendered.paged.made, rendered.markdown), written
 
 
-def _static_files(config: Config) -> list[Page]:
+def _fixed_files(config: Config) -> list[Page]:
     """The files of the site not made from the archive: static assets, and what the host needs."""
     return render.static_pages(config) + publish.host_files(config)
 
@@ -124,23 +131,28 @@ def _static_files(config: Config) -> list[Page]:
 def _zip(archive: Archive, config: Config, rendered: render.Rendered) -> Page:
     """site.zip: the site rendered again with links that work from disk, every page in hand."""
     offline = config.with_build(offline=True)
-    converted = SiteRecord(memos=rendered.memos)  # the same texts, linked for file://
-    pages = _render(archive, offline, converted, output=lambda page: page).paged.carried
-    return publish.zip_page(pages + _static_files(offline))
+    converted = RenderRecord(markdown=rendered.markdown)  # the same texts, linked for file://
+    pages = _render(archive, offline, converted, lambda path: False, lambda page: page).paged.carried
+    return publish.zip_page(pages + _fixed_files(offline))
 
 
 @dataclass(frozen=True)
-class SiteRecord:
-    """What the last build made: how each page was made, the stamp of each output file, the
-    Markdown it converted and the words it counted (see render.render_site and write.Staging),
-    the digest of what it was all made from (the archive as loaded, and the theme) and the
-    problems enrich and render reported."""
+class OutputRecord:
+    """What the output folder holds: the digest of what it was made from (the archive as
+    loaded, and the theme), the stamp of each file (write.Staging), and the problems enrich and
+    render reported. Small: a rebuild with nothing to do reads only this."""
+
+    source: str = ""
+    written: dict[str, write.Stamp] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    """How each page was made and the Markdown converted (render.render_site), for the next render."""
 
     made: depends.Made = field(default_factory=depends.Made)
-    written: dict[str, write.Stamp] = field(default_factory=dict)
-    memos: dict[str, dict] = field(default_factory=dict)
-    source: str = ""
-    problems: tuple[Problem, ...] = ()
+    markdown: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _site_key(config: Config) -> str:
@@ -152,12 +164,11 @@ def _site_key(config: Config) -> str:
     return digest(repr(spelt_alike), render.theme_key(config))
 
 
-def _render(archive: Archive, config: Config, last: SiteRecord,
+def _render(archive: Archive, config: Config, last: RenderRecord, reusable: Callable[[str], bool],
             output: Callable[[Page], Page | None]) -> render.Rendered:
     """Render every page; a template error becomes a BuildError naming the template and line."""
     try:
-        reusable = write.still_written(config.output_dir, last.written)
-        return render.render_site(archive, config, last.made, reusable, last.memos, output)
+        return render.render_site(archive, config, last.made, reusable, last.markdown, output)
     except jinja2.TemplateSyntaxError as error:
         where, line = error.filename or error.name or "theme", error.lineno
         raise BuildError(Problem(_shorten(where, config), line, "render", "error", error.message or "")) from None

@@ -83,19 +83,18 @@ def render(archive: Archive, config: Config) -> list[Page]:
 @dataclass(frozen=True)
 class Rendered:
     paged: depends.Paged  # how each job's pages were made (for the next render), how many anew
-    memos: dict[str, dict]  # the Markdown conversions and word counts it used, for the next one
+    markdown: dict[str, tuple[str, str]]  # the Markdown conversions it used, for the next render
 
 
 def render_site(archive: Archive, config: Config, previous: depends.Made | None = None,
                 reusable: Callable[[str], bool] = lambda path: False,
-                memos: Mapping[str, Mapping] | None = None,
+                markdown: Mapping[str, tuple[str, str]] | None = None,
                 output: Callable[[Page], Page | None] = lambda page: page) -> Rendered:
     """Every page of the site, its feeds, the Markdown archive and the search index, each handed
     to `output` as it is made (see depends.Pager). A page whose record in `previous` still holds,
     and whose file `reusable` says is still as written, is kept and not made; a page that links
     other stories carries the map of them that link previews read."""
-    memos = memos or {}
-    renderer, counts = markup.MarkdownRenderer(memos.get("markdown")), search.WordCounts(memos.get("words"))
+    renderer = markup.MarkdownRenderer(markdown)
     renderer.prepare([s.body for s in archive.stories] + [n.body for n in archive.notes.values()]
                      + [t for i in archive.issues for t in (i.intro, i.outro)])
     texts = _story_texts(archive, renderer, config)
@@ -107,22 +106,20 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
                             _calls(archive), _template_digests(env))
     templates = _Templates(env, config, tracker, keys)
     tracked_texts = depends.TrackedMapping(tracker, "texts", texts)
-    # The search index first: the first job to make is made in this process (parallel.py), so the
-    # word counts it collects are there for the next build.
-    jobs = [_search_job(tracked_texts, config.build.offline, counts)]
-    jobs += [templates.job(job) for job in _template_jobs(archive, config, renderer)]
-    jobs += feeds.jobs(archive, config, [job.path for job in jobs[1:]], tracked_texts)
+    jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer)]
+    jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
     jobs += markdown_archive.jobs(archive, config)
+    jobs.append(_search_job(tracked_texts, config.build.offline))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
                           previous or depends.Made(), reusable, output)
-    return Rendered(pager.pages(jobs), {"markdown": renderer.used, "words": counts.used})
+    return Rendered(pager.pages(jobs), renderer.used)
 
 
-def _search_job(texts: Mapping[str, Text], offline: bool, counts: search.WordCounts) -> depends.PageJob:
+def _search_job(texts: Mapping[str, Text], offline: bool) -> depends.PageJob:
     """The search index: one job, as every file of it depends on every story."""
     def make(view: depends.TrackedArchive) -> list[Page]:
         archive = view.whole()
-        return search.index_pages(archive, _search_entries(archive, texts), offline, counts)
+        return search.index_pages(archive, _search_entries(archive, texts), offline)
 
     return depends.PageJob(search.DATA_DIR, offline, make)
 

@@ -40,7 +40,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsarchive import urls
-from newsarchive.cache import digest
 from newsarchive.check import resolve
 from newsarchive.model import Archive, Page, Story, issue_order
 
@@ -92,30 +91,11 @@ def doc_key(number: int) -> str:
     return f"{number // DOCS_PER_SHARD}:{number % DOCS_PER_SHARD}"
 
 
-class WordCounts:
-    """How often each term occurs in a text, looked up by the text's digest: tokenising every
-    story is most of what the index costs, and most stories are as they were at the last build.
-    `memo` holds an earlier build's counts; `used` collects this build's, for the next one."""
-
-    def __init__(self, memo: Mapping[str, tuple[tuple[str, int], ...]] | None = None):
-        self._memo = memo or {}
-        self.used: dict[str, tuple[tuple[str, int], ...]] = {}
-
-    def __call__(self, text: str) -> tuple[tuple[str, int], ...]:
-        key = digest(text)
-        counts = self.used.get(key) or self._memo.get(key)
-        if counts is None:
-            counts = tuple(Counter(tokens(text)).items())
-        self.used[key] = counts
-        return counts
-
-
-def index_pages(archive: Archive, entries: Mapping[str, Entry], offline: bool,
-                counts: WordCounts | None = None) -> list[Page]:
+def index_pages(archive: Archive, entries: Mapping[str, Entry], offline: bool) -> list[Page]:
     """The manifest, term shards and document shards of the archive (entries: story id -> Entry)."""
     stories = documents(archive)
     tags = sorted(archive.tags)
-    shards = _term_shards(_postings(archive, stories, entries, counts or WordCounts()))
+    shards = _term_shards(_postings(archive, stories, entries))
     manifest = {
         "docs": len(stories),
         "docsPerShard": DOCS_PER_SHARD,
@@ -153,7 +133,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
-def _scores(archive: Archive, story: Story, entry: Entry, counts: WordCounts) -> dict[str, int]:
+def _scores(archive: Archive, story: Story, entry: Entry) -> dict[str, int]:
     """term -> score in one story: per field, weight x occurrences (at most MAX_COUNT)."""
     tag_names = " ".join(archive.tag_names.get(tag, tag) for tag in story.tags)
     fields = ((TITLE_WEIGHT, story.title), (TAG_WEIGHT, tag_names),
@@ -161,17 +141,16 @@ def _scores(archive: Archive, story: Story, entry: Entry, counts: WordCounts) ->
     scores = {NEWSLETTER_TERM + story.newsletter: 1}
     scores.update((TAG_TERM + tag, 1) for tag in story.tags if tag in archive.tags)
     for weight, text in fields:
-        for term, count in counts(text):
+        for term, count in Counter(tokens(text)).items():
             scores[term] = scores.get(term, 0) + weight * min(count, MAX_COUNT)
     return scores
 
 
-def _postings(archive: Archive, stories: list[Story], entries: Mapping[str, Entry],
-              counts: WordCounts) -> dict[str, list[int]]:
+def _postings(archive: Archive, stories: list[Story], entries: Mapping[str, Entry]) -> dict[str, list[int]]:
     """Sorted term -> [df, doc delta, score, ...] over the documents in number order."""
     found: dict[str, list[tuple[int, int]]] = {}
     for number, story in enumerate(stories):
-        for term, score in _scores(archive, story, entries[story.id], counts).items():
+        for term, score in _scores(archive, story, entries[story.id]).items():
             found.setdefault(term, []).append((number, score))
     return {term: _encode(term, found[term]) for term in sorted(found)}
 
