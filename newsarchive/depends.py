@@ -1,13 +1,15 @@
 """Render stage helper: what each page read, so that a rebuild renders again only the pages whose
 inputs changed.
 
-Templates see the archive through recording views. Every lookup a page makes is noted as a
-dependency: a story, issue or note by id, the backlinks or tags of an id, the length of a list,
-a whole collection when the page walks it, a `ref()` or `tag_name()` it asked for, each template
-it is made of. After a build each page's record holds the digest of the objects it was given and
-its dependencies; the next build digests the same dependencies in the new archive, and a page
-whose digests all match is kept as the file already written. The mechanism knows nothing about
-particular templates, so a theme's own templates are tracked the same way.
+Templates (and the code of other page jobs) see the archive through recording views. Every lookup
+a page makes is noted as a dependency: a story, issue or note by id, the backlinks or tags of an
+id, the length of a list, a whole collection when the page walks it, a `ref()` or `tag_name()` it
+asked for, each template it is made of. After a build each page's record holds the digest of the
+objects it was given and the dependencies it read, and the build keeps the value each dependency
+had, once for all pages. The next build finds the dependencies whose value changed; a page whose
+inputs are the same and that read none of them is kept as the file already written. The
+mechanism knows nothing about particular templates, so a theme's own templates are tracked the
+same way.
 """
 
 from __future__ import annotations

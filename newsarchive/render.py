@@ -1,4 +1,5 @@
-"""Render stage: Archive -> pages, through the theme's Jinja2 templates. Reads theme/, writes nothing.
+"""Render stage: Archive -> pages, through the theme's Jinja2 templates. Reads theme/; hands each
+page to the write stage as it is made.
 
 A theme folder need hold only what it changes: templates and static files it leaves out come from
 the built-in theme (theme/ beside the package), and "default/NAME" names a built-in template.
@@ -9,6 +10,11 @@ the archive-wide globals set in `_environment`, and the objects of its page. Mar
 bodies, issue intros and outros, editors' notes) is converted once, for the one page that shows
 it, so its `archive:ID` links are relative to that page. Output is a pure function of the archive,
 the config and the theme: sorted iteration, no clock.
+
+Every output file (template pages, feeds, the Markdown archive, the search index) is made by a
+page job (depends.py), which templates and code read the archive through; a rebuild makes again
+only the jobs whose inputs or dependencies changed. The templates' globals that are not tracked
+(custom_css) are part of the build cache's key instead (theme_key).
 """
 
 from __future__ import annotations
