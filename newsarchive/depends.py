@@ -120,14 +120,10 @@ def tracked_call(tracker: Tracker, name: str, function: Callable[[Any], Any]) ->
     """A one-argument template global that notes each argument it is called with."""
 
     def call(argument: Any) -> Any:
-        tracker.note(("call", name, _hashable(argument)))
+        tracker.note(("call", name, argument))
         return function(argument)
 
     return call
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass

@@ -214,10 +214,11 @@ class StoryLinks:
         """href -> doc key of each link of an HTML page to another story's page, sorted by href."""
         folder = page.rpartition("/")[0]
         found = {}
-        for href in _LINK_HREF.findall(text):
-            target = self._target(folder, html.unescape(href) if "&" in href else href)
+        for escaped in _LINK_HREF.findall(text):
+            href = html.unescape(escaped) if "&" in escaped else escaped
+            target = self._target(folder, href)
             if target is not None and target != page and target in self.keys:
-                found[html.unescape(href)] = self.keys[target]
+                found[href] = self.keys[target]
         return dict(sorted(found.items()))
 
     def _target(self, folder: str, href: str) -> str | None:
