@@ -6,7 +6,7 @@ as links, related stories, backlinks, editors' notes) is written here as build o
 Every story, issue, newsletter and tag folder gets an index.md beside its index.html, and the site
 root and tags/ get one listing what is there, so the Markdown alone is a browsable archive.
 
-Each file is YAML front matter (keys in a fixed order, YAML's safe dumper) and a Markdown body. Every
+Each file is YAML front matter (keys in a fixed order, frontmatter.dump) and a Markdown body. Every
 `[label](archive:ID)` link points at ID's index.md, relative and naming the file, so links work
 when the folder is read from disk; an unknown ID keeps only its label, as on the HTML pages.
 Tags in front matter are slugs (the tags/<slug>/ folder's name, stable when a display name
@@ -20,16 +20,12 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 
-import yaml
-
-from newsarchive import markup, urls, views
+from newsarchive import frontmatter, markup, urls, views
 from newsarchive.config import Config
 from newsarchive.depends import PageJob
 from newsarchive.model import Archive, Issue, Newsletter, Page, Source, Story, issue_order
 
 MARKDOWN_FILE = "index.md"
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-YAML_WIDTH = 10_000  # one value per line, never folded, so `grep "^title:"` finds whole titles
 TRUNCATED = "> **Truncated in the source.** The newsletter cuts this story off here."
 
 Link = Callable[[str], str]  # output page path -> link from this Markdown file to that page's index.md
@@ -91,8 +87,7 @@ def _linker(path: str) -> Link:
 
 def _document(path: str, meta: dict, blocks: Iterable[str]) -> Page:
     """Front matter, then the non-empty blocks separated by blank lines."""
-    # libyaml's emitter (CSafeDumper): the pure-Python one costs more than rendering the HTML page
-    front = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=YAML_WIDTH)
+    front = frontmatter.dump(meta)  # one value per line, so `grep "^title:"` finds whole titles
     body = "\n\n".join(block.strip() for block in blocks if block.strip())
     return Page(path, f"---\n{front}---\n\n{body}\n".encode("utf-8"))
 

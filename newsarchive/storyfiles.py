@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import yaml
 
+from . import frontmatter
+
 ISSUE_FILE = "_index.md"
-# libyaml's C loader and dumper are several times faster; the pinned PyYAML wheels include them.
+# libyaml's C loader is several times faster; the pinned PyYAML wheels include it.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 OUTRO_MARKER = "<!-- outro -->"
 _HASH_LINE = re.compile(r"^imported: .*$", re.M)
 _PLACEHOLDER = "imported: ''"
@@ -39,7 +40,7 @@ class Document:
 
 def dump(meta: dict, body: str) -> str:
     """Front matter (keys in the given order) + body, with the `imported` hash filled in."""
-    front = yaml.dump({**meta, "imported": ""}, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    front = frontmatter.dump({**meta, "imported": ""})
     text = f"---\n{front}---\n\n{body.strip()}\n"
     return text.replace(_PLACEHOLDER, f"imported: {_digest(text)}", 1)
 
