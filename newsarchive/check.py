@@ -19,6 +19,9 @@ from urllib.parse import unquote, urlsplit
 from .diagnostics import Problem
 
 _LINK_ATTRIBUTES = {"href", "src"}
+# A URL that is a plain relative path, as the site's own links are: splitting and unquoting it
+# would give it back as it is, so resolving it skips both (a build resolves every page's links).
+_PLAIN_PATH = re.compile(r"(?!//)[\w./~-]+")
 _XML_LINK = re.compile(r"<link\b[^>]*\bhref=\"([^\"]+)\"|<loc>([^<]+)</loc>")
 
 
@@ -121,7 +124,7 @@ def _under_base(url: str, base_url: str) -> bool:
 
 def _site_file(path: str) -> str:
     """A path below the site root as the file it names: "a/" and "" mean their index.html."""
-    path = unquote(urlsplit(path).path)
+    path = path if _PLAIN_PATH.fullmatch(path) else unquote(urlsplit(path).path)
     return path + "index.html" if path.endswith("/") or not path else path
 
 
@@ -134,8 +137,12 @@ def _anchor_problem(target: str, fragment: str, pages: dict[str, _PageReader]) -
 
 def resolve(page: str, url: str) -> str | None:
     """The site file an internal URL on `page` names, or None for external or same-page links."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
-    return _site_file("" if path == "." else path + ("/" if parts.path.endswith("/") else ""))
+    if _PLAIN_PATH.fullmatch(url):
+        raw = written = url
+    else:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        raw, written = parts.path, unquote(parts.path)
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page), written))
+    return _site_file("" if path == "." else path + ("/" if raw.endswith("/") else ""))

@@ -20,6 +20,15 @@ def test_resolves_folder_links_to_their_index():
     assert resolve("index.html", "#top") is None
 
 
+def test_escaped_queried_and_plain_paths_name_the_same_files():
+    assert resolve("a/b/index.html", "../c%20d/") == resolve("a/b/index.html", "../c d/") == "a/c d/index.html"
+    assert resolve("a/index.html", "b/?page=2#top") == resolve("a/index.html", "b/") == "a/b/index.html"
+    assert resolve("a/index.html", "./x.css") == resolve("a/index.html", "x.css") == "a/x.css"
+    assert resolve("a/index.html", "//cdn.example.com/x.js") is None
+    assert resolve("a/index.html", "mailto:x@example.com") is None
+    assert resolve("a/b/index.html", "/static/x.css") == "/static/x.css"  # rooted: reported as broken
+
+
 def test_reports_broken_links_with_page_and_line(tmp_path):
     site = _site(tmp_path, {
         "index.html": '<a href="a/">ok</a>\n<a href="missing/">x</a>\n<img src="/abs.png">',
