@@ -5,20 +5,33 @@ was computed from (content hashes, the code's version, the config), and an entry
 not match, or that cannot be read back whole, is ignored and computed again. Deleting the folder
 is always safe. Entries are pickles written aside and renamed into place, so a build stopped
 half-way leaves the previous entry or none, never a torn one.
+
+A process that builds again and again (the preview server) can hold the entries in memory
+(`held_in_memory`): a build then reads the last one's entries as they are, with no unpickling,
+and they reach the disk when `flush` is called, after the browsers were told to reload. A build
+never changes a value it loaded or saved, so holding the same objects is safe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import os
 import pickle
 from importlib import metadata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+# While a process holds entries in memory: entry file -> (full key, value), and the files to write.
+# Its forked workers (parallel.py) do not: what they save is written at once.
+_held: dict[Path, tuple[str, Any]] | None = None
+_holder: int | None = None  # the id of the process that holds them
+_unwritten: set[Path] = set()
 
 PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("Markdown", "nh3", "Jinja2", "Pygments", "PyYAML", "markdownify")
@@ -46,30 +59,64 @@ class Cache:
 
     def load(self, name: str, key: str) -> Any | None:
         path = self._path(name)
-        try:
-            with path.open("rb") as file:
-                stored_key, value = pickle.load(file)
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # torn, truncated or from another Python: never trusted
-            log.info("Ignoring the unreadable cache entry %s (%s)", path, type(error).__name__)
-            return None
+        held = _held if os.getpid() == _holder else None
+        if held is not None and path in held:
+            stored_key, value = held[path]
+        else:
+            try:
+                with path.open("rb") as file:
+                    stored_key, value = pickle.load(file)
+            except FileNotFoundError:
+                return None
+            except Exception as error:  # torn, truncated or from another Python: never trusted
+                log.info("Ignoring the unreadable cache entry %s (%s)", path, type(error).__name__)
+                return None
+            if held is not None:
+                held[path] = stored_key, value
         return value if stored_key == self._full_key(key) else None
 
     def save(self, name: str, key: str, value: Any) -> None:
         path = self._path(name)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            aside = path.with_suffix(f".{os.getpid()}.tmp")
-            with aside.open("wb") as file:
-                pickle.dump((self._full_key(key), value), file, protocol=pickle.HIGHEST_PROTOCOL)
-            aside.replace(path)
-        except OSError as error:  # a read-only checkout still builds, just without a cache
-            log.warning("Cannot write the build cache %s: %s", path, error.strerror or error)
+        if _held is not None and os.getpid() == _holder:
+            _held[path] = self._full_key(key), value
+            _unwritten.add(path)
+        else:
+            _write(path, self._full_key(key), value)
 
     @staticmethod
     def _full_key(key: str) -> str:
         return f"{code_version()}:{key}"
+
+
+@contextlib.contextmanager
+def held_in_memory() -> Iterator[None]:
+    """Keep entries in this process between the builds made inside (see the module's docstring);
+    what is still unwritten on the way out is written then."""
+    global _held, _holder
+    _held, _holder = {}, os.getpid()
+    try:
+        yield
+    finally:
+        flush()
+        _held = _holder = None
+
+
+def flush() -> None:
+    """Write the entries saved in memory since the last flush."""
+    while _held is not None and _unwritten:
+        path = _unwritten.pop()
+        _write(path, *_held[path])
+
+
+def _write(path: Path, full_key: str, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aside = path.with_suffix(f".{os.getpid()}.tmp")
+        with aside.open("wb") as file:
+            pickle.dump((full_key, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        aside.replace(path)
+    except OSError as error:  # a read-only checkout still builds, just without a cache
+        log.warning("Cannot write the build cache %s: %s", path, error.strerror or error)
 
 
 @functools.cache

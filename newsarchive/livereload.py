@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import pipeline
+from . import cache, pipeline
 from .config import Config, ConfigError
 from .watch import BuildFootprint, Debouncer
 
@@ -128,6 +128,7 @@ class Rebuilder:
             self._build()
         finally:
             self.footprint.after_build()
+        cache.flush()  # once open pages were told to reload (serve holds the cache in memory)
 
     def _build(self) -> None:
         started = time.perf_counter()

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import pipeline
+from . import cache, pipeline
 from .config import Config
 from .livereload import RELOAD_PATH, BuildState, Failure, Rebuilder, inject
 from .watch import BuildFootprint, Debouncer, Watcher, watch_rules
@@ -60,7 +60,7 @@ def serve(config: Config, load_config: Callable[[], Config], config_file: Path, 
                           BuildFootprint(config.content_dir / "stories"), changes)
     # Listen first, so a busy port fails at once; watch before the first build, so no edit is missed.
     with _stopped_by_signals(), open_server(host, port, config.output_dir, state) as server, \
-            Watcher(watch_rules(config, config_file), changes.add):
+            Watcher(watch_rules(config, config_file), changes.add), cache.held_in_memory():
         _warn_if_exposed(host)
         rebuilder.build()
         with _running(server, rebuilder, changes, state):
