@@ -199,14 +199,14 @@ def _style_rules(style: str, selector: str) -> str:
 
 def first_words(text: str, count: int = 40) -> str:
     """The first `count` words of plain text, with an ellipsis when there were more."""
-    words = text.split()
+    words = text.split(maxsplit=count)  # the words wanted, and the rest (if any) unsplit
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 # A sentence ends at . ! or ? (maybe closed by a quote or bracket) before a capital, digit or
 # opening quote, unless the full stop ends an initial ("U.S.", "J. Smith") or a common abbreviation.
-_SENTENCE_END = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)"
+_SENTENCE_END = re.compile(  # (?=[.!?]) first: most positions fail there, before the look-behinds
+    r"(?=[.!?])(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)"
     r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])"
 )
 
