@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import pickle
+import sys
 from importlib import metadata
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ _holder: int | None = None  # the id of the process that holds them
 _unwritten: set[Path] = set()
 
 PACKAGE = Path(__file__).resolve().parent
-LIBRARIES = ("Markdown", "nh3", "Jinja2", "Pygments", "PyYAML", "markdownify")
+LIBRARIES = ("Markdown", "nh3", "Jinja2", "Pygments", "PyYAML", "markdownify", "numpy", "scipy")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -121,9 +122,9 @@ def _write(path: Path, full_key: str, value: Any) -> None:
 
 @functools.cache
 def code_version() -> str:
-    """A hash of the package's own files and of the libraries' versions that shape output: any
-    change to the code, its data or those libraries empties the cache, so no entry outlives the
-    code that computed it."""
+    """A hash of the package's own files, Python's version and the versions of the libraries that
+    shape output: any change to the code, its data, Python (its regular expressions) or those
+    libraries empties the cache, so no entry outlives the code that computed it."""
     files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".toml"})
     code = (part for p in files for part in (p.relative_to(PACKAGE).as_posix(), p.read_bytes()))
-    return digest(*code, *(f"{name}={metadata.version(name)}" for name in LIBRARIES))
+    return digest(*code, sys.version, *(f"{name}={metadata.version(name)}" for name in LIBRARIES))

@@ -102,7 +102,7 @@ def _enrich_render_write(archive: Archive, config: Config, last: RenderRecord,
                          written: dict[str, write.Stamp],
                          result: BuildResult) -> tuple[RenderRecord, dict[str, write.Stamp]]:
     with _timed(result, "enrich"):
-        archive = enrich.enrich(archive, config, result.diagnostics)
+        archive = enrich.enrich(archive, config, result.diagnostics, Cache(config.cache_dir))
     staging = write.Staging(config.output_dir, written)
     try:
         with _timed(result, "render"):  # pages are written aside as they are made

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from newsarchive.enrich import related
+from newsarchive.enrich import memo, related
 from newsarchive.enrich import tags as tagging
 from newsarchive.model import Story
 
@@ -25,7 +25,7 @@ def test_phrases_score_alike_in_ascii_text_and_in_other_text():
 
 def test_entity_mentions_find_names_begun_in_lower_case():
     text = "Apple sold the iPhone and eBay sold it, not x2aPhone or Big iPad2."
-    names = tagging.entity_mentions(text, set())
+    names = tagging.names_in(text) + tagging.single_names_in(text)
     assert "iPhone" in names and "eBay" in names
     assert not any("Phone" in n and n != "iPhone" for n in names)
     assert "iPad2" not in names
@@ -36,12 +36,16 @@ def _story(n: int, words: str) -> Story:
                  title=words.split()[0], body=words, date=dt.date(2026, 1, 1 + n % 28), path=f"s{n}.md")
 
 
+def _terms(stories: list[Story]):
+    return memo.facts(stories, tagging.Taxonomy({}, {}, {}), None).terms
+
+
 def test_related_stories_do_not_depend_on_the_order_of_the_stories():
     topics = ["protein folding structure", "chip export controls", "robot grasping benchmark"]
     stories = [_story(n, f"{topics[n % 3]} story{n} detail{n % 5} words") for n in range(30)]
     shuffled = random.Random(4).sample(stories, len(stories))
-    found = related.relate(stories, {})
-    assert found == related.relate(shuffled, {})
+    found = related.relate(stories, {}, _terms(stories))
+    assert found == related.relate(shuffled, {}, _terms(shuffled))
     topic = {s.id: n % 3 for n, s in enumerate(stories)}
     assert all(found.values()) and all(topic[r.story] == topic[sid] for sid, rs in found.items() for r in rs)
 

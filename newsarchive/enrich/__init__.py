@@ -1,7 +1,8 @@
 """Enrich stage (pure: Archive in, Archive out): dates other issues vouch for, cross-links,
 tags, editors' notes checked against the archive, related stories and backlinks.
 
-Runs after everything is loaded, so every story sees the whole archive.
+Runs after everything is loaded, so every story sees the whole archive. What it reads off each
+text alone is kept in the build cache (memo.py) when it is given one.
 """
 
 from __future__ import annotations
@@ -10,22 +11,26 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TypeVar
 
+from ..cache import Cache
 from ..config import Config
 from ..diagnostics import Diagnostics
 from ..model import Archive, Story
-from . import links, related, tags
+from . import links, memo, related, tags
 
 T = TypeVar("T")
 
 
-def enrich(archive: Archive, config: Config, diagnostics: Diagnostics) -> Archive:
+def enrich(archive: Archive, config: Config, diagnostics: Diagnostics, cache: Cache | None = None) -> Archive:
+    """The enriched archive: the same with a `cache` or without, only sooner."""
     archive = _dates_from_other_issues(archive)
-    archive = _linked(archive, config, diagnostics)
-    archive = _tagged(archive, config)
+    archive = _linked(archive, config, diagnostics, cache)
+    taxonomy = tags.load_taxonomy(config)
+    facts = memo.facts(archive.stories, taxonomy, cache)
+    archive = _tagged(archive, config, taxonomy, facts)
     archive = _notes_checked(archive, diagnostics)
     return dataclasses.replace(
         archive,
-        related=related.relate(archive.stories, archive.tag_names),
+        related=related.relate(archive.stories, archive.tag_names, facts.terms),
         backlinks=links.backlinks(_link_targets(archive)),
     )
 
@@ -45,13 +50,19 @@ def _dates_from_other_issues(archive: Archive) -> Archive:
     return dataclasses.replace(archive, issues=issues, stories=stories)
 
 
-def _linked(archive: Archive, config: Config, diagnostics: Diagnostics) -> Archive:
+def _linked(archive: Archive, config: Config, diagnostics: Diagnostics, cache: Cache | None) -> Archive:
     linker = links.MentionLinker(archive, config)
-    stories = tuple(_with(s, "body", _wiki(linker.link(s.body, s.issue), archive, s.path, diagnostics))
+    mentions = memo.Mentions(linker, cache)
+
+    def linked(text: str, own_issue: str = "") -> str:
+        return linker.link(text, mentions(text), own_issue)
+
+    stories = tuple(_with(s, "body", _wiki(linked(s.body, s.issue), archive, s.path, diagnostics))
                     for s in archive.stories)
-    notes = {t: _with(n, "body", _wiki(linker.link(n.body), archive, n.path, diagnostics))
+    notes = {t: _with(n, "body", _wiki(linked(n.body), archive, n.path, diagnostics))
              for t, n in archive.notes.items()}
-    issues = tuple(_with(i, "intro", linker.link(i.intro, i.id)) for i in archive.issues)
+    issues = tuple(_with(i, "intro", linked(i.intro, i.id)) for i in archive.issues)
+    mentions.save()
     return dataclasses.replace(archive, stories=stories, notes=notes, issues=issues)
 
 
@@ -78,27 +89,33 @@ def title_of(archive: Archive, target: str) -> str | None:
     return newsletter.name if newsletter else None
 
 
-def _tagged(archive: Archive, config: Config) -> Archive:
-    taxonomy = tags.load_taxonomy(config)
-    matcher = tags.PhraseMatcher(taxonomy.phrases)
-    automatic = tags.AutomaticTags({}, {})
-    if config.tags.automatic:
-        reserved = {n.slug for n in archive.newsletters} | {tags.slugify(n.name) for n in archive.newsletters}
-        automatic = tags.automatic_tags({s.id: f"{s.title}\n{s.body}" for s in archive.stories}, taxonomy,
-                                        config.tags.min_stories, config.tags.max_share, reserved)
+def _tagged(archive: Archive, config: Config, taxonomy: tags.Taxonomy, facts: memo.Facts) -> Archive:
+    automatic = _automatic_tags(archive, config, taxonomy, facts)
     names = {**automatic.names, **taxonomy.names}
     known = set(names)
     stories = []
-    for story in archive.stories:
+    for row, story in enumerate(archive.stories):
         note = archive.notes.get(story.id)
         given = [*story.tags, *(note.tags if note else ())]
         found = {tags.normalise(t, taxonomy, known) for t in given}
-        found |= tags.taxonomy_tags(matcher, story.title, story.body)
+        found.update(facts.topics.tokens_of(row))
         found |= automatic.by_story.get(story.id, set())
         stories.append(_with(story, "tags", tuple(sorted(t for t in found if t))))
     index = _tag_index(stories)
     tag_names = {t: names.get(t, t.replace("-", " ").title()) for t in index}
     return dataclasses.replace(archive, stories=tuple(stories), tags=index, tag_names=tag_names)
+
+
+def _automatic_tags(archive: Archive, config: Config, taxonomy: tags.Taxonomy,
+                    facts: memo.Facts) -> tags.AutomaticTags:
+    if not config.tags.automatic:
+        return tags.AutomaticTags({}, {})
+    reserved = {n.slug for n in archive.newsletters} | {tags.slugify(n.name) for n in archive.newsletters}
+    ids = [s.id for s in archive.stories]
+    mentions = ((ids[row], name, count)
+                for row, name, count in tags.mentions(facts.names, facts.single_names, facts.lower_words))
+    return tags.automatic_tags(mentions, len(ids), taxonomy, config.tags.min_stories, config.tags.max_share,
+                               reserved)
 
 
 def _tag_index(stories: Iterable[Story]) -> dict[str, tuple[str, ...]]:

@@ -23,6 +23,9 @@ _PROTECTED = r"`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)|<[^>\n]+>"
 _WIKI_LINK = re.compile(r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 
 
+Mention = tuple[int, int, str, str]  # where a text names an issue: start, end, newsletter slug, number
+
+
 @dataclass(frozen=True)
 class UnknownLink:
     target: str
@@ -30,7 +33,8 @@ class UnknownLink:
 
 
 class MentionLinker:
-    """Rewrites issue mentions in Markdown text into links."""
+    """Finds issue mentions in Markdown text and links them: to the archive's issues, else to
+    their newsletter's url_pattern."""
 
     def __init__(self, archive: Archive, config: Config):
         self.archive = archive
@@ -47,10 +51,23 @@ class MentionLinker:
             rf"({_PROTECTED})|(?<![\w-])(?P<name>{alternation})\s+(?:#|No\.\s*|issue\s+)?(?P<number>\d{{1,5}})\b",
             re.I)
 
-    def link(self, text: str, own_issue: str = "") -> str:
+    def mentions(self, text: str) -> tuple[Mention, ...]:
+        """Where the text names an issue, outside code spans and links. Only the text and the
+        newsletters' names (`slugs`) count, not the archive, so a build cache can keep them."""
         if self._names_absent(text):
+            return ()
+        return tuple((m.start(), m.end(), self.slugs[m.group("name").casefold()], m.group("number"))
+                     for m in self.pattern.finditer(text) if not m.group(1))
+
+    def link(self, text: str, mentions: tuple[Mention, ...], own_issue: str = "") -> str:
+        """The text with its `mentions` (what self.mentions(text) gives) linked to their issues."""
+        if not mentions:
             return text
-        return self.pattern.sub(lambda m: self._replace(m, own_issue), text)
+        parts, end = [], 0
+        for start, stop, slug, number in mentions:
+            parts += [text[end:start], self._linked(text[start:stop], slug, number, own_issue)]
+            end = stop
+        return "".join(parts) + text[end:]
 
     def _names_absent(self, text: str) -> bool:
         """True when the text names no newsletter, as most do: far quicker to tell than running the
@@ -60,23 +77,22 @@ class MentionLinker:
         lowered = text.lower()
         return not any(map(lowered.__contains__, self.slugs))
 
-    def _replace(self, match: re.Match, own_issue: str) -> str:
-        if match.group(1):
-            return match.group(1)
-        slug = self.slugs[match.group("name").casefold()]
-        issue_id = f"{slug}/{match.group('number')}"
+    def _linked(self, mention: str, slug: str, number: str, own_issue: str) -> str:
+        issue_id = f"{slug}/{number}"
         if issue_id == own_issue:
-            return match.group(0)
+            return mention
         if issue_id in self.archive.issue_by_id:
-            return f"[{match.group(0)}](archive:{issue_id})"
+            return f"[{mention}](archive:{issue_id})"
         if slug in self.patterns:
-            return f"[{match.group(0)}]({self.patterns[slug].format(number=match.group('number'))})"
-        return match.group(0)
+            return f"[{mention}]({self.patterns[slug].format(number=number)})"
+        return mention
 
 
 def link_wiki(text: str, title_of: Callable[[str], str | None]) -> tuple[str, list[UnknownLink]]:
     """`[[id]]` and `[[id|label]]` -> Markdown links to archive ids; unknown ids are returned."""
     unknown: list[UnknownLink] = []
+    if "[[" not in text:  # as in most texts: quicker to tell than running the pattern
+        return text, unknown
 
     def replace(match: re.Match) -> str:
         target, label = match.group(1).strip(), (match.group(2) or "").strip()

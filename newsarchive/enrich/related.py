@@ -14,15 +14,16 @@ the story closer in date, then to the smaller id.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
 
 from ..model import Related, Story
+from . import bags
+from .bags import Bag
 
 TERMS_PER_STORY = 40
 MAX_POSTINGS = 200
@@ -54,43 +55,27 @@ def tokens(text: str) -> list[str]:
     return [w.strip("'-") for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
 
 
-def relate(stories: Iterable[Story], tag_names: dict[str, str]) -> dict[str, tuple[Related, ...]]:
-    """story id -> its TOP most related stories, best first, each with the reason shown."""
-    stories = sorted(stories, key=lambda s: s.id)
-    terms, counts = _term_counts([f"{s.title} {s.title} {s.body}" for s in stories])
-    weights = _tfidf(counts)
-    tags = sorted({t for s in stories for t in s.tags})
-    has_tag = _tag_matrix(stories, tags)
-    tag_weight = _tag_weights(has_tag, tags)
-    queries, postings = _index(weights, has_tag, tag_weight)
-    reasons = _Reasons(stories, weights, terms, tag_names, tag_weight)
+def text_of(story: Story) -> str:
+    """The text whose terms (`tokens`) stand for a story: the title counts twice."""
+    return f"{story.title} {story.title} {story.body}"
+
+
+def relate(stories: Sequence[Story], tag_names: dict[str, str],
+           story_terms: Bag) -> dict[str, tuple[Related, ...]]:
+    """story id -> its TOP most related stories, best first, each with the reason shown.
+    `story_terms`: the terms (`tokens`) of each story's text_of, rows as `stories` (memo.Facts)."""
+    order = sorted(range(len(stories)), key=lambda i: stories[i].id)
+    stories = [stories[i] for i in order]
+    story_terms = story_terms.rows(np.array(order, dtype=np.int64))
+    weights = _tfidf(story_terms.counts)
+    has_tag = bags.counted([set(s.tags) for s in stories])
+    tag_weight = _tag_weights(has_tag.counts, has_tag.tokens)
+    queries, postings = _index(weights, has_tag.counts, tag_weight)
+    reasons = _Reasons(stories, weights, story_terms.tokens, tag_names, tag_weight)
     result: dict[str, list[Related]] = {s.id: [] for s in stories}
     for row, col, score in _ranked(queries, postings, _ordinals(stories)):
         result[stories[row].id].append(Related(stories[col].id, round(score, 4), reasons(row, col)))
     return {sid: tuple(found) for sid, found in result.items()}
-
-
-def _term_counts(texts: list[str]) -> tuple[list[str], sparse.csr_matrix]:
-    """The terms, sorted, and how often each text has each: (text x term). No token spans white
-    space, so a text's tokens are those of its chunks, and each distinct chunk is tokenised once."""
-    chunks = [text.lower().split() for text in texts]
-    distinct = {chunk: i for i, chunk in enumerate(dict.fromkeys(itertools.chain.from_iterable(chunks)))}
-    chunk_tokens = [tokens(chunk) for chunk in distinct]
-    terms = sorted({t for found in chunk_tokens for t in found})
-    column = {t: i for i, t in enumerate(terms)}
-    per_chunk = _ones((column[t] for found in chunk_tokens for t in found), list(map(len, chunk_tokens)),
-                      len(terms))
-    per_text = _ones(map(distinct.__getitem__, itertools.chain.from_iterable(chunks)), list(map(len, chunks)),
-                     len(distinct))
-    return terms, per_text @ per_chunk
-
-
-def _ones(columns: Iterable[int], lengths: list[int], width: int) -> sparse.csr_matrix:
-    """A matrix of ones: row i has the next lengths[i] of `columns` (a repeated one counts twice)."""
-    indptr = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-    indices = np.fromiter(columns, dtype=np.int64, count=int(indptr[-1]))
-    ones = np.ones(len(indices), dtype=np.int64)
-    return sparse.csr_matrix((ones, indices, indptr), shape=(len(lengths), width))
 
 
 def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -101,8 +86,7 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     rows, cols, tf = counts.row.astype(np.int64), counts.col.astype(np.int64), counts.data
     documents = np.bincount(cols, minlength=counts.shape[1])
     idf = np.array([math.log(1 + counts.shape[0] / int(n)) for n in documents])
-    distinct_tf, tf_index = np.unique(tf, return_inverse=True)
-    weight = np.array([1 + math.log(int(n)) for n in distinct_tf])[tf_index] * idf[cols]
+    weight = _tf_weights(tf) * idf[cols]
     order = np.lexsort((cols, -weight, rows))
     rank = _ranks(rows[order])
     kept = order[rank < TERMS_PER_STORY]
@@ -115,6 +99,14 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     return _row_by_row(rows, cols, weight / np.sqrt(square_sum)[rows], counts.shape)
 
 
+def _tf_weights(tf: np.ndarray) -> np.ndarray:
+    """1 + log tf for each count, math.log taken once per distinct count."""
+    distinct = np.flatnonzero(np.bincount(tf))
+    weight = np.zeros(int(distinct[-1]) + 1 if len(distinct) else 0)
+    weight[distinct] = [1 + math.log(n) for n in distinct.tolist()]
+    return weight[tf]
+
+
 def _row_by_row(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
                 shape: tuple[int, int]) -> sparse.csr_matrix:
     """The matrix of entries given row after row, each row's in the order given."""
@@ -124,16 +116,12 @@ def _row_by_row(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
 
 def _ranks(ordered: np.ndarray) -> np.ndarray:
     """For a sorted array, each element's position among the equal elements before it."""
-    return np.arange(len(ordered)) - np.searchsorted(ordered, ordered)
+    run_starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    run_start = np.repeat(run_starts, np.diff(np.append(run_starts, len(ordered))))
+    return np.arange(len(ordered)) - run_start
 
 
-def _tag_matrix(stories: list[Story], tags: list[str]) -> sparse.csr_matrix:
-    column = {t: i for i, t in enumerate(tags)}
-    per_story = [sorted({column[t] for t in s.tags}) for s in stories]
-    return _ones(itertools.chain.from_iterable(per_story), list(map(len, per_story)), len(tags))
-
-
-def _tag_weights(has_tag: sparse.csr_matrix, tags: list[str]) -> dict[str, float]:
+def _tag_weights(has_tag: sparse.csr_matrix, tags: Sequence[str]) -> dict[str, float]:
     stories = np.bincount(has_tag.indices, minlength=len(tags))
     return {t: math.log(1 + has_tag.shape[0] / int(n)) for t, n in zip(tags, stories, strict=True)}
 
@@ -165,7 +153,7 @@ def _within_budget(weights: sparse.csr_matrix, postings_per_term: np.ndarray) ->
     return _row_by_row(rows[kept], weights.indices[kept], weights.data[kept], weights.shape)
 
 
-def _ordinals(stories: list[Story]) -> np.ndarray:
+def _ordinals(stories: Sequence[Story]) -> np.ndarray:
     return np.array([s.date.toordinal() if s.date else -1 for s in stories], dtype=np.int64)
 
 
@@ -192,7 +180,7 @@ def _ranked(queries: sparse.csr_matrix, postings: sparse.csr_matrix,
 def _contenders(rows: np.ndarray, rounded: np.ndarray) -> np.ndarray:
     """Indexes of the entries whose score reaches the TOP-th best of their row: the only ones the
     tie-breaks need to order."""
-    order = np.argsort(rows * (1 << 32) - rounded, kind="stable")  # by row, best first
+    order = np.argsort(rows * (1 << 32) - rounded)  # by row, best first (ties in any order)
     rank = _ranks(rows[order])
     cutoff = np.full(int(rows.max(initial=0)) + 1, np.iinfo(np.int64).min)
     cutoff[rows[order[rank == TOP - 1]]] = rounded[order[rank == TOP - 1]]
@@ -202,14 +190,16 @@ def _contenders(rows: np.ndarray, rounded: np.ndarray) -> np.ndarray:
 class _Reasons:
     """"also about AlphaFold · DeepMind" from shared tags (rarest first), else shared words."""
 
-    def __init__(self, stories: list[Story], weights: sparse.csr_matrix, terms: list[str],
+    def __init__(self, stories: Sequence[Story], weights: sparse.csr_matrix, terms: Sequence[str],
                  tag_names: dict[str, str], tag_weight: dict[str, float]):
         self.tags = [set(s.tags) for s in stories]
+        rarity = {t: i for i, t in enumerate(sorted(tag_weight, key=lambda t: (-tag_weight[t], t)))}
+        self.rarest_first = [sorted(tags, key=rarity.__getitem__) for tags in self.tags]
         self.weights, self.terms = weights, terms
-        self.tag_names, self.tag_weight = tag_names, tag_weight
+        self.tag_names = tag_names
 
     def __call__(self, row: int, other: int) -> str:
-        shared_tags = sorted(self.tags[row] & self.tags[other], key=lambda t: (-self.tag_weight[t], t))
+        shared_tags = [t for t in self.rarest_first[row] if t in self.tags[other]]
         if shared_tags:
             return "also about " + " · ".join(self.tag_names.get(t, t) for t in shared_tags[:3])
         a, b = self._vector(row), self._vector(other)

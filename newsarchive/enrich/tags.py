@@ -25,7 +25,9 @@ from importlib import resources
 
 from ..config import Config, TaxonomyEntry
 from ..ids import slugify
+from ..model import Story
 from . import patterns
+from .bags import Bag
 
 # Capitalised words that start sentences or name the newsletter genre, not an organisation.
 _NOT_ENTITIES = frozenset(
@@ -139,11 +141,39 @@ def taxonomy_tags(matcher: PhraseMatcher, title: str, body: str) -> set[str]:
     return {slug for slug, score in matcher.scores(title, body).items() if score >= 2}
 
 
-def entity_mentions(text: str, lower_words: set[str]) -> list[str]:
-    """Every mention of a name in a text, in order (see the module docstring for the shapes)."""
-    found = [name for name in map(_entity, _ENTITY.finditer(text)) if name]
-    found += [m.group(0) for m in _SINGLE_NAME.finditer(text) if m.group(0).lower() not in lower_words]
-    return [name for name in found if name.split()[0] not in _NOT_ENTITIES and len(name) > 1]
+def text_of(story: Story) -> str:
+    """The text automatic tags find names in."""
+    return f"{story.title}\n{story.body}"
+
+
+def names_in(text: str) -> list[str]:
+    """Every name a text mentions, in order, except single capitalised words (single_names_in)."""
+    return _entities(map(_entity, _ENTITY.finditer(text)))
+
+
+def single_names_in(text: str) -> list[str]:
+    """Single capitalised words inside a sentence, in order: each is a name only if the archive
+    never writes it in lower case (see mentions)."""
+    return _entities(m.group(0) for m in _SINGLE_NAME.finditer(text))
+
+
+def lower_words(text: str) -> list[str]:
+    """The words a text writes in lower case."""
+    return _LOWER_WORD.findall(text)
+
+
+def _entities(names: Iterable[str | None]) -> list[str]:
+    return [name for name in names if name and name.split()[0] not in _NOT_ENTITIES and len(name) > 1]
+
+
+def mentions(names: Bag, single_names: Bag, lower_words: Bag) -> Iterator[tuple[int, str, int]]:
+    """(text, name, how often it mentions it) for every name the texts of these bags (of names_in,
+    single_names_in and lower_words) mention: a single name only where no text writes it in lower
+    case."""
+    vocabulary = set(lower_words.tokens)
+    yield from names.entries()
+    yield from ((text, name, count) for text, name, count in single_names.entries()
+                if name.lower() not in vocabulary)
 
 
 def _entity(match: re.Match) -> str | None:
@@ -163,21 +193,20 @@ class AutomaticTags:
     names: dict[str, str]  # tag slug -> its most frequent spelling
 
 
-def automatic_tags(texts: dict[str, str], taxonomy: Taxonomy, min_stories: int,
-                   max_share: float, reserved: set[str]) -> AutomaticTags:
-    """Names that between `min_stories` and `max_share` of the stories mention, as tags."""
-    chunks: set[str] = set()  # no word spans white space: the distinct chunks hold every word
-    for text in texts.values():
-        chunks.update(text.split())
-    vocabulary = set(_LOWER_WORD.findall(" ".join(chunks)))
+def automatic_tags(mentions: Iterable[tuple[str, str, int]], texts: int, taxonomy: Taxonomy,
+                   min_stories: int, max_share: float, reserved: set[str]) -> AutomaticTags:
+    """Names that between `min_stories` and `max_share` of the `texts` stories mention, as tags;
+    `mentions`: (story id, name, how often the story mentions it)."""
+    slugs: dict[str, str] = {}
     stories: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for sid, text in texts.items():
-        for name in entity_mentions(text, vocabulary):
-            slug = slugify(name)
-            stories[slug].add(sid)
-            spellings[slug][name] += 1
-    ceiling = max(min_stories, int(max_share * len(texts)))
+    for sid, name, count in mentions:
+        if name not in slugs:
+            slugs[name] = slugify(name)
+        slug = slugs[name]
+        stories[slug].add(sid)
+        spellings[slug][name] += count
+    ceiling = max(min_stories, int(max_share * texts))
     covered = reserved | set(taxonomy.aliases) | {slugify(p) for p in taxonomy.phrases}
     keep = _without_fragments({slug: sids for slug, sids in stories.items()
                                if slug and min_stories <= len(sids) <= ceiling and slug not in covered})
