@@ -93,6 +93,13 @@ def test_mentions_link_to_issues_in_the_archive_and_stay_plain_otherwise():
     assert archive.backlinks["field-notes/2"] == ("field-notes/3/a",)
 
 
+def test_a_mention_in_another_case_than_the_name_links_even_where_casefold_differs():
+    config = Config(newsletters={"field-notes": NewsletterSection("Field Notes", aliases=["Import Notes"])})
+    stories = [_story("field-notes/3/a", "Three", "As İMPORT NOTES 2 said."), _story("field-notes/2/b", "Two", "B.")]
+    archive, _ = _enrich(_archive(stories), config)
+    assert "[İMPORT NOTES 2](archive:field-notes/2)" in archive.story_by_id["field-notes/3/a"].body
+
+
 def test_mentions_use_the_url_pattern_for_issues_outside_the_archive():
     config = Config(newsletters={"field-notes": NewsletterSection(
         "Field Notes", url_pattern="https://example.com/issues/{number}/")})

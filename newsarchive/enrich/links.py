@@ -56,8 +56,17 @@ class MentionLinker:
         newsletters' names (`slugs`) count, not the archive, so a build cache can keep them."""
         if self._names_absent(text):
             return ()
-        return tuple((m.start(), m.end(), self.slugs[m.group("name").casefold()], m.group("number"))
+        return tuple((m.start(), m.end(), self._slug_of(m.group("name")), m.group("number"))
                      for m in self.pattern.finditer(text) if not m.group(1))
+
+    def _slug_of(self, name: str) -> str:
+        """The newsletter a matched name is of. The pattern ignores case as regular expressions
+        do, which casefold() does not always repeat ("İmport AI" folds to "i̇mport ai")."""
+        folded = name.casefold()
+        if folded in self.slugs:
+            return self.slugs[folded]
+        return next(slug for known, slug in self.slugs.items()
+                    if re.fullmatch(re.escape(known), name, re.IGNORECASE))
 
     def link(self, text: str, mentions: tuple[Mention, ...], own_issue: str = "") -> str:
         """The text with its `mentions` (what self.mentions(text) gives) linked to their issues."""
