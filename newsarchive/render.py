@@ -32,7 +32,7 @@ import jinja2
 from markupsafe import Markup
 
 from newsarchive import depends, feeds, markdown_archive, markup, publish, search, urls, views
-from newsarchive.cache import digest
+from newsarchive.cache import Cache, digest
 from newsarchive.config import Config
 from newsarchive.ids import slugify
 from newsarchive.model import Archive, Note, Page, issue_order
@@ -58,6 +58,7 @@ BUILTIN_THEME = Path(__file__).resolve().parent.parent / "theme"  # what a theme
 CUSTOM_CSS = "custom.css"  # a theme's static/custom.css is linked after style.css, to restyle by variables
 _TEMPLATE_TAG = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+("[^"]*"|'[^']*'|[^\s%]+)""")
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")  # nh3 escapes ">" in values: [^>]* stays in the tag
+SEARCH_ENTRY = "search"  # the build cache's entry of what the search index reuses (search.Kept)
 
 
 @dataclass(frozen=True)
@@ -115,17 +116,26 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer)]
     jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
     jobs += markdown_archive.jobs(archive, config)
-    jobs.append(_search_job(tracked_texts, config.build.offline))
+    jobs.append(_search_job(tracked_texts, config))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
                           previous or depends.Made(), reusable, output)
     return Rendered(pager.pages(jobs), renderer.used)
 
 
-def _search_job(texts: Mapping[str, Text], offline: bool) -> depends.PageJob:
-    """The search index: one job, as every file of it depends on every story."""
+def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
+    """The search index: one job, as every file of it depends on every story. What making it
+    worked out is kept in the build cache (search.Kept; the offline copy, whose links differ,
+    keeps its own), so a rebuild tokenises only the stories that changed. The job loads and
+    saves it itself: it may run in a worker process."""
+    offline = config.build.offline
+    name = f"{SEARCH_ENTRY}-offline" if offline else SEARCH_ENTRY
+
     def make(view: depends.TrackedArchive) -> list[Page]:
         archive = view.whole()
-        return search.index_pages(archive, _search_entries(archive, texts), offline)
+        cache = Cache(config.cache_dir)
+        pages, kept = search.index(archive, _search_entries(archive, texts), offline, cache.load(name, ""))
+        cache.save(name, "", kept)
+        return pages
 
     return depends.PageJob(search.DATA_DIR, offline, make)
 

@@ -23,6 +23,10 @@ field, its weight times how often the term occurs there (at most MAX_COUNT), so 
 outranks any number of body hits. `tokens` is the one tokeniser rule; search.js spells the same
 rule, and the tests hold both to the same cases.
 
+A rebuild makes the index from what the last one worked out (Kept, in the build cache): only the
+stories whose text changed are tokenised again, only their terms encoded and only their document
+shards made, and the files are byte for byte those of an index made from nothing.
+
 Link previews: each HTML page that links other stories gets, before </body>, a JSON map from those
 links' hrefs to the stories' doc keys ("<doc shard>:<index>"); preview.js looks a hovered link up
 there and reads the story from its document shard. The map leaves the links' markup untouched.
@@ -35,11 +39,16 @@ import itertools
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
 
 from newsarchive import urls
+from newsarchive.cache import digest
 from newsarchive.check import resolve
 from newsarchive.model import Archive, Page, Story, issue_order
 
@@ -62,6 +71,7 @@ _WORD = re.compile(f"[{WORD_CHARS}]+")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _LINK_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')  # in sanitised or template-escaped HTML
 LINKS_ID = "story-links"  # the id of a page's href -> doc key map
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps, made once
 
 
 @dataclass(frozen=True)
@@ -91,28 +101,63 @@ def doc_key(number: int) -> str:
     return f"{number // DOCS_PER_SHARD}:{number % DOCS_PER_SHARD}"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What making an archive's index worked out that the next build can reuse (render._search_job
+    keeps it in the build cache): its TermIndex, and each document shard's JSON by what its
+    documents show (_document_shards). A rebuild after an edit then tokenises only the edited
+    stories, encodes only their terms and makes only their document shards again."""
+
+    terms: TermIndex = field(default_factory=lambda: TermIndex())
+    documents: dict[tuple, str] = field(default_factory=dict)
+
+
 def index_pages(archive: Archive, entries: Mapping[str, Entry], offline: bool) -> list[Page]:
     """The manifest, term shards and document shards of the archive (entries: story id -> Entry)."""
-    stories = documents(archive)
+    return index(archive, entries, offline)[0]
+
+
+def index(archive: Archive, entries: Mapping[str, Entry], offline: bool,
+          known: Kept | None = None) -> tuple[list[Page], Kept]:
+    """index_pages, reusing what `known` (another build's) holds; and what it worked out, to keep."""
+    known = known or Kept()
     tags = sorted(archive.tags)
-    shards = _term_shards(_postings(archive, stories, entries))
+    terms = term_index(archive, entries, known.terms)
+    shards = _term_shards(terms.terms, terms.pieces)
     manifest = {
-        "docs": len(stories),
+        "docs": len(terms.keys),
         "docsPerShard": DOCS_PER_SHARD,
         "termShards": [shard[0][0] for shard in shards],
         "tags": [archive.tag_names.get(tag, tag) for tag in tags],
         "newsletterTerm": NEWSLETTER_TERM,
         "tagTerm": TAG_TERM,
     }
-    tag_numbers = {tag: n for n, tag in enumerate(tags)}
-    docs = [_document(story, entries[story.id], tag_numbers, offline) for story in stories]
-    return [
+    docs = _document_shards(archive, entries, offline, terms.keys, known.documents)
+    pages = [
         _script("manifest", _json(manifest)),
         *(_script(f"t{n}", "{" + ",".join(piece for _, piece in shard) + "}")
           for n, shard in enumerate(shards)),
-        *(_script(f"d{n}", _json(docs[start:start + DOCS_PER_SHARD]))
-          for n, start in enumerate(range(0, len(docs), DOCS_PER_SHARD))),
+        *(_script(f"d{n}", data) for n, data in enumerate(docs.values())),
     ]
+    return pages, Kept(terms, docs)
+
+
+def _document_shards(archive: Archive, entries: Mapping[str, Entry], offline: bool, keys: tuple[str, ...],
+                     known: Mapping[tuple, str]) -> dict[tuple, str]:
+    """Each document shard's JSON, by what its documents show: the key of each one's title, dek
+    and text (keys, in number order: see _score_inputs), its id, meta line and tags' numbers,
+    and whether links name files. A shard whose key `known` holds is not made again."""
+    stories = documents(archive)
+    tag_numbers = {tag: n for n, tag in enumerate(sorted(archive.tags))}
+    shown = [(key, story.id, entries[story.id].meta, _tag_numbers(story, tag_numbers))
+             for key, story in zip(keys, stories, strict=True)]
+    shards = {}
+    for start in range(0, len(stories), DOCS_PER_SHARD):
+        part = slice(start, start + DOCS_PER_SHARD)
+        key = (offline, *shown[part])
+        shards[key] = known.get(key) or _json([_document(story, entries[story.id], tag_numbers, offline)
+                                               for story in stories[part]])
+    return shards
 
 
 def _document(story: Story, entry: Entry, tag_numbers: Mapping[str, int], offline: bool) -> dict:
@@ -121,9 +166,14 @@ def _document(story: Story, entry: Entry, tag_numbers: Mapping[str, int], offlin
         "title": story.title,
         "url": urls.relative(urls.HOME, urls.story_path(story.id), offline),
         "meta": entry.meta,
-        "tags": [tag_numbers[tag] for tag in story.tags if tag in tag_numbers],
+        "tags": _tag_numbers(story, tag_numbers),
         "text": excerpt(text),
     }
+
+
+def _tag_numbers(story: Story, tag_numbers: Mapping[str, int]) -> tuple[int, ...]:
+    """A story's tags as documents name them, by number in the manifest's list."""
+    return tuple(tag_numbers[tag] for tag in story.tags if tag in tag_numbers)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -133,46 +183,188 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
-def _scores(archive: Archive, story: Story, entry: Entry) -> dict[str, int]:
-    """term -> score in one story: per field, weight x occurrences (at most MAX_COUNT)."""
+# ---- terms ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermIndex:
+    """The term half of an index. Each document's term scores, in number order: those of document
+    n are `scores[starts[n]:starts[n + 1]]`, for the terms numbered `columns[...]` in `terms`
+    (sorted), and keys[n] digests what they were made from (_score_inputs); and each term's entry
+    in its shard (pieces). The build cache keeps it between builds (render._search_job), so that a
+    rebuild tokenises only the stories whose key is new and encodes only the terms of the
+    documents that changed. Arrays on purpose: a dict of terms per story took ~100 MB at 10,000
+    stories, these take 8 bytes a score."""
+
+    keys: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    pieces: tuple[str, ...] = ()
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int32))
+    columns: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+
+    def matrix(self) -> sparse.csr_matrix:
+        """document x term -> score."""
+        shape = (len(self.keys), len(self.terms))
+        return sparse.csr_matrix((self.scores, self.columns, self.starts), shape=shape)
+
+
+def term_index(archive: Archive, entries: Mapping[str, Entry], known: TermIndex | None = None) -> TermIndex:
+    """The terms of the archive's documents, their scores and shard entries. What `known` (another
+    build's) holds is reused: the scores of a document of the same key, and the entry of a term
+    that no document changed in (no document of the term has another key or number)."""
+    known = known or TermIndex()
+    inputs = [_score_inputs(archive, story, entries[story.id]) for story in documents(archive)]
+    keys = tuple(digest(*parts) for parts in inputs)
+    terms, matrix = _score_matrix(keys, inputs, known)
+    pieces = _pieces(terms, matrix, _changed_terms(terms, matrix, keys, known), known)
+    return TermIndex(keys, terms, pieces, matrix.indptr, matrix.indices, matrix.data)
+
+
+def _score_inputs(archive: Archive, story: Story, entry: Entry) -> tuple[str, ...]:
+    """All that a story's term scores are made from: its title, its tags' names, its dek and text,
+    then its filter terms. Their digest is the story's key, which keeps its document too."""
     tag_names = " ".join(archive.tag_names.get(tag, tag) for tag in story.tags)
-    fields = ((TITLE_WEIGHT, story.title), (TAG_WEIGHT, tag_names),
-              (BODY_WEIGHT, f"{story.dek} {entry.text}"))
-    scores = {NEWSLETTER_TERM + story.newsletter: 1}
-    scores.update((TAG_TERM + tag, 1) for tag in story.tags if tag in archive.tags)
-    for weight, text in fields:
-        for term, count in Counter(tokens(text)).items():
+    tag_terms = (TAG_TERM + tag for tag in story.tags if tag in archive.tags)
+    return story.title, tag_names, story.dek, entry.text, NEWSLETTER_TERM + story.newsletter, *tag_terms
+
+
+def _story_scores(inputs: tuple[str, ...]) -> dict[str, int]:
+    """term -> score in one story: per field (title, tag names, body), weight x occurrences (at
+    most MAX_COUNT); 1 for each filter term."""
+    title, tag_names, dek, text, *filters = inputs
+    scores = dict.fromkeys(filters, 1)
+    for weight, words in ((TITLE_WEIGHT, title), (TAG_WEIGHT, tag_names), (BODY_WEIGHT, f"{dek} {text}")):
+        for term, count in Counter(tokens(words)).items():
             scores[term] = scores.get(term, 0) + weight * min(count, MAX_COUNT)
     return scores
 
 
-def _postings(archive: Archive, stories: list[Story], entries: Mapping[str, Entry]) -> dict[str, list[int]]:
-    """Sorted term -> [df, doc delta, score, ...] over the documents in number order."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    for number, story in enumerate(stories):
-        for term, score in _scores(archive, story, entries[story.id]).items():
-            found.setdefault(term, []).append((number, score))
-    return {term: _encode(term, found[term]) for term in sorted(found)}
+def _score_matrix(keys: tuple[str, ...], inputs: list[tuple[str, ...]],
+            known: TermIndex) -> tuple[tuple[str, ...], sparse.csr_matrix]:
+    """The sorted terms and (document x term) scores of documents of these keys and inputs; only
+    the documents whose key `known` lacks are tokenised."""
+    row_of = {key: row for row, key in enumerate(known.keys)}
+    fresh = {key: parts for key, parts in zip(keys, inputs, strict=True) if key not in row_of}
+    row_of.update((key, len(known.keys) + n) for n, key in enumerate(fresh))
+    column_of = {term: n for n, term in enumerate(known.terms)}
+    tokenised = _tokenised(fresh.values(), column_of)  # numbers its new terms in column_of
+    width = len(column_of)
+    rows = sparse.vstack([_widened(known.matrix(), width), _widened(tokenised, width)], format="csr")
+    return _sorted_terms(tuple(column_of), rows[[row_of[key] for key in keys]])
 
 
-def _encode(term: str, hits: list[tuple[int, int]]) -> list[int]:
-    """[df, doc delta, score, ...] with doc numbers ascending; a word keeps its strongest hits."""
-    kept = hits
-    if len(hits) > POSTINGS_CAP and not term.startswith((NEWSLETTER_TERM, TAG_TERM)):
-        kept = sorted(sorted(hits, key=lambda hit: (-hit[1], hit[0]))[:POSTINGS_CAP])
-    numbers = [number for number, _ in kept]
-    deltas = [number - previous for previous, number in zip([0, *numbers[:-1]], numbers, strict=True)]
-    scores = [score for _, score in kept]
-    return [len(hits), *itertools.chain.from_iterable(zip(deltas, scores, strict=True))]
+def _tokenised(inputs: Iterable[tuple[str, ...]], column_of: dict[str, int]) -> sparse.csr_matrix:
+    """Documents' term scores (document x term), numbering each term not yet in `column_of` next.
+    Each document's scores go to compact arrays at once, so no more than one dict is alive."""
+    columns, scores, starts = array("i"), array("i"), array("q", [0])
+    for parts in inputs:
+        found = _story_scores(parts)
+        columns.extend(column_of.setdefault(term, len(column_of)) for term in found)
+        scores.extend(found.values())
+        starts.append(len(columns))
+    return sparse.csr_matrix((np.asarray(scores), np.asarray(columns), np.asarray(starts)),
+                             shape=(len(starts) - 1, len(column_of)))
 
 
-def _term_shards(postings: Mapping[str, list[int]]) -> list[list[tuple[str, str]]]:
+def _widened(matrix: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
+    """The same rows over `width` columns (terms numbered since are absent from them)."""
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))
+
+
+def _sorted_terms(vocabulary: tuple[str, ...],
+                  rows: sparse.csr_matrix) -> tuple[tuple[str, ...], sparse.csr_matrix]:
+    """Just the terms the rows have, sorted, and the rows with their terms numbered so."""
+    used = np.flatnonzero(np.bincount(rows.indices, minlength=len(vocabulary)))
+    order = sorted(used.tolist(), key=vocabulary.__getitem__)
+    number = np.zeros(len(vocabulary), np.int32)
+    number[order] = np.arange(len(order), dtype=np.int32)
+    shape = (rows.shape[0], len(order))
+    matrix = sparse.csr_matrix((rows.data, number[rows.indices], rows.indptr), shape=shape)
+    return tuple(vocabulary[n] for n in order), matrix
+
+
+def _changed_terms(terms: tuple[str, ...], matrix: sparse.csr_matrix, keys: tuple[str, ...],
+                   known: TermIndex) -> np.ndarray:
+    """Which terms (True by number) a document changed in: the terms of each document whose key
+    differs from the known document's of its number, and of that known document."""
+    changed = np.zeros(len(terms), bool)
+    changed[matrix[_differing(keys, known.keys)].indices] = True
+    number = {term: n for n, term in enumerate(terms)}
+    renumbered = np.array([number.get(term, -1) for term in known.terms], np.int64)
+    gone = renumbered[known.matrix()[_differing(known.keys, keys)].indices]
+    changed[gone[gone >= 0]] = True
+    return changed
+
+
+def _differing(keys: tuple[str, ...], others: tuple[str, ...]) -> list[int]:
+    """The numbers whose key is not the one `others` has at that number."""
+    return [n for n, key in enumerate(keys) if n >= len(others) or others[n] != key]
+
+
+def _pieces(terms: tuple[str, ...], matrix: sparse.csr_matrix, changed: np.ndarray,
+            known: TermIndex) -> tuple[str, ...]:
+    """Each term's shard entry: the known one, unless a document changed in the term."""
+    kept = dict(zip(known.terms, known.pieces, strict=True))
+    fresh = np.flatnonzero(changed).tolist()
+    made = dict(zip(fresh, _encoded(matrix.tocsc()[:, fresh], [terms[n] for n in fresh]), strict=True))
+    return tuple(made[n] if n in made else kept[term] for n, term in enumerate(terms))
+
+
+# ---- term shards ------------------------------------------------------------------------------
+
+
+def _encoded(by_term: sparse.csc_matrix, terms: list[str]) -> list[str]:
+    """Each term's entry in its shard, '"term":[df,doc delta,score,...]', from its column."""
+    numbers, heads = _postings(by_term, terms)
+    text, starts = _decimals(numbers)
+    bounds = np.append(starts[heads], len(text)).tolist()  # a term's numbers end a comma before the next's
+    return [f"{_json(term)}:[{text[start:end - 1]}]"
+            for term, (start, end) in zip(terms, itertools.pairwise(bounds), strict=True)]
+
+
+def _postings(by_term: sparse.csc_matrix, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The terms' postings, as one run of numbers: per term its df, then a doc delta and a score
+    for each document it keeps, in number order; and where each term's df is."""
+    df = np.diff(by_term.indptr)
+    kept = _kept(by_term, terms)
+    counts = np.bincount(np.repeat(np.arange(len(df)), df)[kept], minlength=len(df))
+    firsts = np.cumsum(counts) - counts  # every term keeps one posting at least
+    docs = by_term.indices[kept].astype(np.int64)  # in number order within a term's column
+    deltas = np.diff(docs, prepend=0)
+    deltas[firsts] = docs[firsts]
+    pairs = np.column_stack([deltas, by_term.data[kept]]).ravel()
+    return np.insert(pairs, 2 * firsts, df), 2 * firsts + np.arange(len(df))
+
+
+def _kept(by_term: sparse.csc_matrix, terms: list[str]) -> np.ndarray:
+    """Which postings the index lists: every posting of a filter term, and of a word its
+    POSTINGS_CAP strongest (highest score first, then lowest document number)."""
+    kept = np.ones(by_term.nnz, bool)
+    for term in np.flatnonzero(np.diff(by_term.indptr) > POSTINGS_CAP):
+        if not terms[term].startswith((NEWSLETTER_TERM, TAG_TERM)):
+            start, end = by_term.indptr[term], by_term.indptr[term + 1]
+            weakest = np.argsort(-by_term.data[start:end], kind="stable")[POSTINGS_CAP:]
+            kept[start + weakest] = False
+    return kept
+
+
+def _decimals(numbers: np.ndarray) -> tuple[str, np.ndarray]:
+    """Non-negative integers in decimal, each followed by a comma ("3,14,"), and where each starts.
+    The numbers are scores and document numbers, so each one's text is looked up in a table of
+    all up to the largest, NUL-padded to one width; the padding is then dropped."""
+    spelt = [f"{n}," for n in range(int(numbers.max(initial=0)) + 1)]
+    lengths = np.array([len(text) for text in spelt])[numbers]
+    padded = np.take(np.array(spelt, dtype=np.bytes_), numbers).tobytes()
+    return padded.translate(None, b"\0").decode("ascii"), np.cumsum(lengths) - lengths
+
+
+def _term_shards(terms: tuple[str, ...], pieces: tuple[str, ...]) -> list[list[tuple[str, str]]]:
     """Sorted terms packed into consecutive shards of at most TERM_SHARD_BYTES each, as
     (term, its '"term":[postings]' JSON) pairs."""
     shards: list[list[tuple[str, str]]] = []
     size = 0
-    for term, encoded in postings.items():
-        piece = f"{_json(term)}:[{','.join(map(str, encoded))}]"
+    for term, piece in zip(terms, pieces, strict=True):
         entry = len(piece.encode("utf-8")) + 1  # and a comma
         if not shards or size + entry > TERM_SHARD_BYTES:
             shards.append([])
@@ -183,8 +375,7 @@ def _term_shards(postings: Mapping[str, list[int]]) -> list[list[tuple[str, str]
 
 
 def _json(data: object) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")  # line breaks to ES2017
+    return _JSON(data).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")  # line breaks to ES2017
 
 
 def _script(shard: str, data: str) -> Page:

@@ -169,6 +169,38 @@ def test_line_separators_are_escaped_for_older_javascript():
     assert any(b"Line\\u2028break" in page.content for page in pages)
 
 
+def plain_postings(archive: Archive, entries: dict) -> dict[str, list[int]]:
+    """What the term shards hold, worked out the plain way: per term its df, then a doc delta and
+    a score for each document it lists, in number order; a word lists only its POSTINGS_CAP
+    strongest documents (highest score, then lowest number), a filter term all of them."""
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for number, story in enumerate(search.documents(archive)):
+        scores = search._story_scores(search._score_inputs(archive, story, entries[story.id]))
+        for term, score in scores.items():
+            hits.setdefault(term, []).append((number, score))
+    postings = {}
+    for term, found in sorted(hits.items()):
+        kept = found
+        if len(found) > search.POSTINGS_CAP and term[0] not in (search.NEWSLETTER_TERM, search.TAG_TERM):
+            kept = sorted(sorted(found, key=lambda hit: (-hit[1], hit[0]))[:search.POSTINGS_CAP])
+        numbers = [number for number, _ in kept]
+        deltas = [number - previous for previous, number in zip([0, *numbers[:-1]], numbers, strict=True)]
+        pairs = zip(deltas, [score for _, score in kept], strict=True)
+        postings[term] = [len(found), *itertools.chain.from_iterable(pairs)]
+    return postings
+
+
+def test_term_shards_list_each_term_in_order_with_df_and_its_strongest_documents(monkeypatch):
+    monkeypatch.setattr(search, "POSTINGS_CAP", 20)
+    archive, entries = synthetic_archive(300)
+    index = read_index(search.index_pages(archive, entries, False))
+    terms = {}
+    for n in range(len(index["manifest"]["termShards"])):
+        terms.update(index[f"t{n}"])
+    assert list(terms) == sorted(terms)
+    assert terms == plain_postings(archive, entries)
+
+
 def test_an_empty_archive_has_a_manifest_and_no_shards():
     index = index_of(Archive((), (), ()))
     assert list(index) == ["manifest"]
