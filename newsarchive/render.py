@@ -20,6 +20,7 @@ only the jobs whose inputs or dependencies changed. The templates' globals that 
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -431,6 +432,7 @@ def _report_page(archive: Archive, renderer: markup.MarkdownRenderer) -> Templat
 
 
 def _story_pages(archive: Archive) -> Iterator[TemplateJob]:
+    ref = functools.cache(functools.partial(ref_of, archive))  # a story is related to several others
     for story in archive.stories:
         previous, following = neighbours(archive, story)
         yield TemplateJob("story.html", urls.story_path(story.id), dict(
@@ -439,8 +441,7 @@ def _story_pages(archive: Archive) -> Iterator[TemplateJob]:
             newsletter=archive.newsletter_by_slug[story.newsletter],
             previous=previous,
             next=following,
-            related=[(ref, r.reason) for r in archive.related.get(story.id, ())
-                     if (ref := ref_of(archive, r.story))],
+            related=[(found, r.reason) for r in archive.related.get(story.id, ()) if (found := ref(r.story))],
         ))
 
 
