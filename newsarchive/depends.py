@@ -14,6 +14,7 @@ same way.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import io
 import pickle
@@ -126,6 +127,55 @@ def tracked_call(tracker: Tracker, name: str, function: Callable[[Any], Any]) ->
     return call
 
 
+class Fingerprints:
+    """Digests (as `fingerprint` takes them) within one build, where each frozen dataclass object,
+    a story or an issue, is pickled once however many values hold it: a story is the input of its
+    page and of its Markdown twin, a neighbour on two other pages, listed on its tags' pages, and
+    the value of its own dependency. Inside a larger value such an object is pickled as its
+    digest, so equal values still give equal digests."""
+
+    def __init__(self) -> None:
+        self._objects: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its digest)
+
+    def of(self, value: Any) -> str:
+        if not _is_dataclass_object(value):
+            return self._pickled(value)
+        known = self._objects.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._objects[id(value)] = (value, self._pickled(value))
+        return known[1]
+
+    def _pickled(self, value: Any) -> str:
+        buffer = io.BytesIO()
+        _DigestPickler(buffer, self, value).dump(value)
+        return digest(buffer.getvalue())
+
+
+class _DigestPickler(pickle.Pickler):
+    """Pickles without memo (see `fingerprint`), each dataclass object but the value itself as
+    its digest; the value itself as its class and fields, as pickle would, without copyreg's
+    Python code."""
+
+    def __init__(self, file: io.BytesIO, fingerprints: Fingerprints, value: Any):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast, self._fingerprints, self._value = True, fingerprints, value
+
+    def reducer_override(self, value: Any) -> Any:
+        """Called for objects other than plain containers, strings and numbers."""
+        if not _is_dataclass_object(value):
+            return NotImplemented
+        if value is not self._value:
+            return str, (self._fingerprints.of(value),)
+        fields = getattr(value, "__dict__", None)  # None with __slots__: pickle's own way then
+        return NotImplemented if fields is None else (copyreg.__newobj__, (type(value),), fields)
+
+
+def _is_dataclass_object(value: Any) -> bool:
+    """A frozen dataclass object: one whose digest cannot change while it lives."""
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and params.frozen
+
+
 @dataclass
 class Values:
     """The current digest of each dependency, computed once per build, from what dependencies
@@ -134,6 +184,7 @@ class Values:
     collections: Callable[[str], Any]  # name -> the mapping or tuple behind a tracked view
     calls: Mapping[str, Callable[[Any], Any]]  # name -> the untracked function
     templates: Mapping[str, str]  # template name -> digest of its source and what it includes
+    fingerprints: Fingerprints = dataclasses.field(default_factory=Fingerprints)  # shared with Pager
     _memo: dict[Dep, str] = dataclasses.field(default_factory=dict)
 
     def of(self, dep: Dep) -> str:
@@ -146,13 +197,14 @@ class Values:
         if kind == "template":
             return self.templates.get(name, "")
         if kind == "call":
-            return fingerprint(self.calls[name](rest[0]))
+            return self.fingerprints.of(self.calls[name](rest[0]))
         collection = self.collections(name)
         if kind == "len":
             return str(len(collection))
         if kind == "item":
-            return fingerprint(collection.get(rest[0], _MISSING))
-        return fingerprint(collection)
+            item = collection.get(rest[0], _MISSING)
+            return "missing" if item is _MISSING else self.fingerprints.of(item)
+        return self.fingerprints.of(collection)
 
     def changed(self, previous: Mapping[Dep, str]) -> set[Dep]:
         """The dependencies whose value is not what `previous` recorded."""
@@ -163,8 +215,6 @@ def fingerprint(value: Any) -> str:
     """A stable digest of a value made of dataclasses, containers and plain values: its pickle,
     taken without pickle's memo, so equal values give equal bytes however their objects are
     shared."""
-    if value is _MISSING:
-        return "missing"
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
@@ -228,7 +278,7 @@ class Pager:
 
     def pages(self, jobs: list[PageJob]) -> Paged:
         """Keep or make the jobs' pages (made ones spread over the cores when there are many)."""
-        inputs = [fingerprint(job.inputs) for job in jobs]
+        inputs = [self.values.fingerprints.of(job.inputs) for job in jobs]
         pairs = list(zip(jobs, inputs, strict=True))
         old = self.previous.records
         records = {job.path: old[job.path] for job, digest_ in pairs if self._kept(job, digest_)}

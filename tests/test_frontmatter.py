@@ -13,7 +13,8 @@ TRICKY = ["", " ", "yes", "No", "null", "~", "true", "ON", "2020-12-07", "226", 
           "*alias", "!tag", "|", ">", "'quoted'", '"quoted"', "%directive", "`code`", "[list]", "{map}",
           "trailing ", " leading", "line\nbreak", "tab\there", "Protéine", "日本語", "emoji 🤖",
           "nel\x85", "ls\u2028", "ps\u2029", "bom\ufeff", "del\x7f", "bell\x07", "back\\slash",
-          "http://example.com/a?b=c#d", "../a/index.md", "./a", "/a", ".5", "..", ".nan", ".", "AlphaFold 2: a milestone", "=", "<<"]
+          "http://example.com/a?b=c#d", "../a/index.md", "./a", "/a", ".5", "..", ".nan", ".",
+          "AlphaFold 2: a milestone", "=", "<<"]
 
 
 @pytest.mark.parametrize("text", TRICKY)
