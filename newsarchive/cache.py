@@ -21,8 +21,8 @@ import logging
 import os
 import pickle
 import sys
-from importlib import metadata
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
