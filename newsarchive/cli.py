@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import annotate, check, ingest, load, pipeline, publish, serve
+from . import annotate, check, ingest, load, pipeline, publish
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostics
-from .enrich import title_of
-from .formats import choose, forms_from_config
-from .formats.explain import explain
+
+# What one command alone needs (the preview server and watchdog, the parsers, enrich with numpy) is
+# imported by that command, so that `build` with nothing to do starts at once.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "site_config.toml"
@@ -154,6 +154,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from . import serve
+
     config = _config(args)
 
     def announce(url: str) -> None:
@@ -197,6 +199,9 @@ def _run_parse(args: argparse.Namespace) -> int:
 
 def _explained(path: Path, plan: ingest.IssuePlan, config: Config) -> str:
     """`parse --explain` for one file: the scores come from asking the forms again."""
+    from .formats import choose, forms_from_config
+    from .formats.explain import explain
+
     choice = choose(ingest.read_newsletter(path), path.name, forms_from_config(config))
     return explain(str(path), choice.scores, plan.parsed, plan.issue_id)
 
@@ -214,6 +219,8 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_annotate(args: argparse.Namespace) -> int:
+    from .enrich import title_of
+
     config = _config(args)
     pipeline.check_setup(config)
     diagnostics = Diagnostics()

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import formats, parallel, storyfiles
+from . import parallel, storyfiles
 from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics, Problem
@@ -207,6 +207,8 @@ def _plan_bytes(data: bytes, path: Path, config: Config, diagnostics: Diagnostic
     except UnicodeDecodeError as error:
         diagnostics.error("parse", source, f"cannot read newsletter file: {error}")
         return None
+    from . import formats  # the parsers (BeautifulSoup): only for files not ingested yet
+
     try:
         parsed = formats.parse_text(text, path.name, formats.forms_from_config(config))
     except Exception as error:  # a parser bug must not stop the rest of the archive

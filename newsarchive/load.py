@@ -21,8 +21,8 @@ from pathlib import Path
 from . import storyfiles
 from .cache import Cache, digest
 from .config import Config
+from .dates import parse_date
 from .diagnostics import Diagnostics
-from .formats.blocks import parse_date
 from .ids import slugify
 from .model import Archive, Issue, IssueRef, Newsletter, Note, Source, Story, issue_order
 

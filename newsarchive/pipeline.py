@@ -11,16 +11,21 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from . import check, depends, enrich, ingest, load, publish, render, write
+from . import check, depends, ingest, load, publish, themes, write
 from .cache import Cache, digest
 from .config import Config
 from .diagnostics import Diagnostics, Problem
 from .model import Archive, Page
 
+if TYPE_CHECKING:
+    from . import render
+
 log = logging.getLogger(__name__)
+
+# enrich and render (numpy, scipy, Markdown, Jinja) are imported by the functions that run them, so
+# a build with nothing to do, which never runs them, starts in a fraction of the time.
 
 OUTPUT_ENTRY, RENDER_ENTRY = "output", "render"  # the build cache's records of the last build
 
@@ -76,7 +81,7 @@ def build(config: Config) -> BuildResult:
         archive = load.load(config, diagnostics)
     cache, key = Cache(config.cache_dir), _site_key(config)
     output = cache.load(OUTPUT_ENTRY, key) or OutputRecord()
-    source = depends.fingerprint((_fields(archive), render.theme_digest(config)))
+    source = depends.fingerprint((_fields(archive), themes.theme_digest(config)))
     if source == output.source and write.unchanged(config.output_dir, output.written):
         diagnostics.problems += output.problems  # what enrich and render said of these same inputs
         result.kept = len(output.written)
@@ -101,6 +106,8 @@ def _fields(archive: Archive) -> tuple:
 def _enrich_render_write(archive: Archive, config: Config, last: RenderRecord,
                          written: dict[str, write.Stamp],
                          result: BuildResult) -> tuple[RenderRecord, dict[str, write.Stamp]]:
+    from . import enrich
+
     with _timed(result, "enrich"):
         archive = enrich.enrich(archive, config, result.diagnostics, Cache(config.cache_dir))
     staging = write.Staging(config.output_dir, written)
@@ -125,6 +132,8 @@ def _enrich_render_write(archive: Archive, config: Config, last: RenderRecord,
 
 def _fixed_files(config: Config) -> list[Page]:
     """The files of the site not made from the archive: static assets, and what the host needs."""
+    from . import render
+
     return render.static_pages(config) + publish.host_files(config)
 
 
@@ -161,12 +170,16 @@ def _site_key(config: Config) -> str:
     folders = {name: str(getattr(config, name).resolve())
                for name in ("content_dir", "output_dir", "theme_dir")}
     spelt_alike = dataclasses.replace(config.with_build(**folders, cache_dir=""), root=Path("/"))
-    return digest(repr(spelt_alike), render.theme_key(config))
+    return digest(repr(spelt_alike), themes.theme_key(config))
 
 
 def _render(archive: Archive, config: Config, last: RenderRecord, reusable: Callable[[str], bool],
             output: Callable[[Page], Page | None]) -> render.Rendered:
     """Render every page; a template error becomes a BuildError naming the template and line."""
+    import jinja2
+
+    from . import render
+
     try:
         return render.render_site(archive, config, last.made, reusable, last.markdown, output)
     except jinja2.TemplateSyntaxError as error:

@@ -14,7 +14,7 @@ the config and the theme: sorted iteration, no clock.
 Every output file (template pages, feeds, the Markdown archive, the search index) is made by a
 page job (depends.py), which templates and code read the archive through; a rebuild makes again
 only the jobs whose inputs or dependencies changed. The templates' globals that are not tracked
-(custom_css) are part of the build cache's key instead (theme_key).
+(custom_css) are part of the build cache's key instead (themes.theme_key).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from urllib.parse import urljoin
 import jinja2
 from markupsafe import Markup
 
-from newsarchive import depends, feeds, markdown_archive, markup, publish, search, urls, views
+from newsarchive import depends, feeds, markdown_archive, markup, publish, search, themes, urls, views
 from newsarchive.cache import Cache, digest
 from newsarchive.config import Config
 from newsarchive.ids import slugify
@@ -55,8 +55,6 @@ from newsarchive.views import (
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
 HOME_TAGS = 24  # most-used tags on the home page
 LEAD_WORDS = 40
-BUILTIN_THEME = Path(__file__).resolve().parent.parent / "theme"  # what a theme leaves out comes from here
-CUSTOM_CSS = "custom.css"  # a theme's static/custom.css is linked after style.css, to restyle by variables
 _TEMPLATE_TAG = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+("[^"]*"|'[^']*'|[^\s%]+)""")
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")  # nh3 escapes ">" in values: [^>]* stays in the tag
 SEARCH_ENTRY = "search"  # the build cache's entry of what the search index reuses (search.Kept)
@@ -161,38 +159,10 @@ def _search_entries(archive: Archive, texts: Mapping[str, Text]) -> dict[str, se
 
 def static_pages(config: Config) -> list[Page]:
     """Every file under the themes' static/ folders, plus the generated code-colour stylesheet."""
-    files = _static_files(config)
+    files = themes.static_files(config)
     pages = [Page(f"static/{name}", files[name].read_bytes()) for name in sorted(files)]
     css = markup.pygments_css(config.site.code_style, config.site.code_style_dark).encode("utf-8")
     return [*pages, Page("static/pygments.css", css)]
-
-
-def theme_key(config: Config) -> str:
-    """What of the theme every page depends on beyond its templates (which pages track one by one)."""
-    return f"custom_css={CUSTOM_CSS in _static_files(config)}"
-
-
-def theme_digest(config: Config) -> str:
-    """A digest of every file the themes give (templates and static files, by name and bytes)."""
-    files = sorted((p.relative_to(theme).as_posix(), p) for theme in theme_dirs(config)
-                   for p in theme.rglob("*") if p.is_file())
-    return digest(*(part for name, path in files for part in (name, path.read_bytes())))
-
-
-def theme_dirs(config: Config) -> list[Path]:
-    """The theme folders, most specific first: the configured theme, then the built-in one, which
-    gives every template and static file the configured theme leaves out."""
-    return list(dict.fromkeys([config.theme_dir.resolve(), BUILTIN_THEME]))
-
-
-def _static_files(config: Config) -> dict[str, Path]:
-    """Name under static/ -> file; the configured theme's files win over the built-in theme's."""
-    files: dict[str, Path] = {}
-    for theme in reversed(theme_dirs(config)):
-        folder = theme / "static"
-        if folder.is_dir():
-            files.update((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
-    return files
 
 
 def orphans(archive: Archive, renderer: markup.MarkdownRenderer) -> list[Orphan]:
@@ -258,8 +228,8 @@ def _loader(config: Config) -> jinja2.BaseLoader:
     """Templates from the configured theme, else the built-in one; "default/NAME" is always the
     built-in template, so a theme's own base.html can extend "default/base.html"."""
     return jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([theme / "templates" for theme in theme_dirs(config)]),
-        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(BUILTIN_THEME / "templates")}),
+        jinja2.FileSystemLoader([theme / "templates" for theme in themes.theme_dirs(config)]),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(themes.BUILTIN_THEME / "templates")}),
     ])
 
 
@@ -286,7 +256,7 @@ def _environment(config: Config, archive: Archive, texts: dict[str, Text], note_
         refs=lambda ids: [found for found in map(calls["ref"], ids) if found],
         tag_name=calls["tag_name"],
         RATING_SCALE=RATING_SCALE,
-        custom_css=CUSTOM_CSS in _static_files(config),
+        custom_css=themes.CUSTOM_CSS in themes.static_files(config),
         public_url=lambda path: _public_url(config, path),
         story_path=urls.story_path,
         issue_path=urls.issue_path,

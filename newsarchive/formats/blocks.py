@@ -22,6 +22,7 @@ from typing import NamedTuple, Protocol
 import yaml
 from bs4 import BeautifulSoup
 
+from ..dates import parse_date
 from ..model import DroppedBlock, ParsedIssue, ParsedStory, Source
 
 
@@ -157,31 +158,6 @@ def markdown_heading(text: str) -> tuple[int, str] | None:
 def decode_entities(text: str) -> str:
     """HTML entities to characters; non-breaking spaces to plain spaces."""
     return html.unescape(text).replace("\u00a0", " ")
-
-
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%A, %B %d, %Y")
-_ISO_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})")
-
-
-def parse_date(value: object) -> dt.date | None:
-    """Read a date from front matter or text: a date object, ISO (with or without a time), or
-    "December 14, 2020" / "Monday, November 2, 2020" / "14 December 2020". None when unsure."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    iso = _ISO_PREFIX.match(text)
-    if iso:
-        text = iso.group(1)
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 _ISSUE_NUMBER = re.compile(r"(?:#|\bissue\s+|\bno\.\s*)(\d+)\b|^[A-Z][\w .]*?\s(\d+)\s*[:\-–—]", re.I)
