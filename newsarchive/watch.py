@@ -26,6 +26,13 @@ from watchdog.events import (
     EVENT_TYPE_DELETED,
     EVENT_TYPE_MODIFIED,
     EVENT_TYPE_MOVED,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
     FileSystemEvent,
     FileSystemEventHandler,
 )
@@ -35,6 +42,11 @@ from .config import Config
 
 CONTENT_FOLDERS = ("newsletters", "notes", "stories")
 _CHANGES = {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED}
+# The events asked of the kernel: only those that can mean a change. By default watchdog also asks
+# for every open and close, and a build reading a large archive (or watchdog listing its 10,000
+# folders after an overflow) then overflows inotify's queue again and again.
+WATCHED_EVENTS = [FileCreatedEvent, DirCreatedEvent, FileModifiedEvent, FileDeletedEvent, DirDeletedEvent,
+                  FileMovedEvent, DirMovedEvent]
 # vim (.swp, 4913, ~), emacs (.#x, #x#), JetBrains (___jb_tmp___), gedit (.goutputstream-), *.tmp:
 # temporary files around a save; the save itself still shows up as the real file's event.
 _EDITOR_DEBRIS = re.compile(r"^\.#|^#.*#$|~$|\.sw[a-p]$|\.tmp$|^4913$|___jb_(tmp|old)___$|^\.goutputstream-")
@@ -91,7 +103,8 @@ class Watcher:
     def __init__(self, rules: Iterable[WatchRule], sink: Callable[[set[Path]], None]):
         self._observer = Observer()
         for rule in rules:
-            self._observer.schedule(_Forward(rule, sink), str(rule.folder), recursive=rule.recursive)
+            self._observer.schedule(_Forward(rule, sink), str(rule.folder), recursive=rule.recursive,
+                                    event_filter=WATCHED_EVENTS)
 
     def start(self) -> None:
         # When a folder tree appears (ingest writes a new issue), watchdog may add a watch twice, by

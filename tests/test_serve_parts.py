@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import livereload, pipeline, serve
+from newsarchive import livereload, pipeline, serve, watch
 from newsarchive.config import Config, ConfigError
 from newsarchive.diagnostics import Problem
 from newsarchive.livereload import BuildState, Failure, Fault, Rebuilder, failure_of_error, inject
@@ -71,6 +71,26 @@ def test_saves_in_every_editor_style_are_reported(watched):
     newsletter.unlink()  # delete and create
     newsletter.write_text("re-created")
     assert reported(reports, marker(notes, "3")) == {newsletter}
+
+
+def test_reading_the_watched_files_raises_no_events(tmp_path, monkeypatch):
+    """A build reads every story file; were opens and closes watched, a large archive would
+    overflow inotify's queue (16,384 events), and watchdog's rescan of every folder after an
+    overflow, opening each, would overflow it again."""
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "site_config.toml").write_text("")
+    stories = tmp_path / "content" / "stories"
+    for issue in range(5):
+        (stories / f"a/{issue}").mkdir(parents=True)
+        for story in range(20):
+            (stories / f"a/{issue}/{story:02d}.md").write_text("x")
+    seen: queue.Queue[str] = queue.Queue()
+    monkeypatch.setattr(watch._Forward, "on_any_event", lambda self, event: seen.put(event.event_type))
+    with Watcher(watch_rules(Config(root=tmp_path.resolve()), tmp_path / "site_config.toml"), print):
+        for path in sorted(stories.rglob("*.md")):
+            path.read_bytes()
+        time.sleep(0.5)
+    assert seen.empty()
 
 
 def test_new_deleted_and_renamed_folders_are_reported(watched):
