@@ -45,37 +45,11 @@ class Tracker:
         return reads
 
 
-class TrackedMapping(Mapping):
-    """A read-only mapping that notes each key looked up, and the whole mapping when walked."""
+class _TrackedView:
+    """A read-only view of a collection whose length is one dependency and whose walk is another
+    (the whole collection)."""
 
-    def __init__(self, tracker: Tracker, name: str, mapping: Mapping):
-        self._tracker, self._name, self._mapping = tracker, name, mapping
-
-    def __getitem__(self, key: Any) -> Any:
-        self._tracker.note(("item", self._name, key))
-        return self._mapping[key]
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._tracker.note(("item", self._name, key))
-        return self._mapping.get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        self._tracker.note(("item", self._name, key))
-        return key in self._mapping
-
-    def __iter__(self) -> Iterator:
-        self._tracker.note(("all", self._name))
-        return iter(self._mapping)
-
-    def __len__(self) -> int:
-        self._tracker.note(("len", self._name))
-        return len(self._mapping)
-
-
-class TrackedSequence:
-    """A read-only sequence: its length is one dependency, any other use depends on all of it."""
-
-    def __init__(self, tracker: Tracker, name: str, items: tuple):
+    def __init__(self, tracker: Tracker, name: str, items: Any):
         self._tracker, self._name, self._items = tracker, name, items
 
     def __len__(self) -> int:
@@ -85,6 +59,26 @@ class TrackedSequence:
     def __iter__(self) -> Iterator:
         self._tracker.note(("all", self._name))
         return iter(self._items)
+
+
+class TrackedMapping(_TrackedView, Mapping):
+    """A read-only mapping that notes each key looked up, and the whole mapping when walked."""
+
+    def __getitem__(self, key: Any) -> Any:
+        self._tracker.note(("item", self._name, key))
+        return self._items[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._tracker.note(("item", self._name, key))
+        return self._items.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._tracker.note(("item", self._name, key))
+        return key in self._items
+
+
+class TrackedSequence(_TrackedView):
+    """A read-only sequence: its length is one dependency, any other use depends on all of it."""
 
     def __getitem__(self, index: Any) -> Any:
         self._tracker.note(("all", self._name))

@@ -241,7 +241,7 @@ def _story_scores(inputs: tuple[str, ...]) -> dict[str, int]:
 
 
 def _score_matrix(keys: tuple[str, ...], inputs: list[tuple[str, ...]],
-            known: TermIndex) -> tuple[tuple[str, ...], sparse.csr_matrix]:
+                  known: TermIndex) -> tuple[tuple[str, ...], sparse.csr_matrix]:
     """The sorted terms and (document x term) scores of documents of these keys and inputs; only
     the documents whose key `known` lacks are tokenised."""
     row_of = {key: row for row, key in enumerate(known.keys)}
