@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import hashlib
 import io
 import pickle
 from collections.abc import Callable, Iterator, Mapping
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import parallel
-from .cache import digest
 from .model import Page
 
 Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
@@ -102,12 +102,11 @@ class TrackedArchive:
             self._views[name] = value
         return self._views[name]
 
-
-    def whole(self) -> Any:
-        """The archive itself, for a job that reads all of it (the search index): every field
-        is noted as read, once, instead of each lookup."""
-        for field in dataclasses.fields(self._archive):
-            self._tracker.note(("all", field.name))
+    def whole(self, *fields: str) -> Any:
+        """The archive itself, for a job that reads much of it (the search index): each of the
+        fields it names (all it reads) is noted as read, once, instead of each lookup."""
+        for name in fields:
+            self._tracker.note(("all", name))
         return self._archive
 
 
@@ -122,17 +121,25 @@ def tracked_call(tracker: Tracker, name: str, function: Callable[[Any], Any]) ->
 
 
 class Fingerprints:
-    """Digests (as `fingerprint` takes them) within one build, where each frozen dataclass object,
+    """Digests (as `fingerprint` takes them) within one build, where each frozen dataclass record,
     a story or an issue, is pickled once however many values hold it: a story is the input of its
     page and of its Markdown twin, a neighbour on two other pages, listed on its tags' pages, and
     the value of its own dependency. Inside a larger value such an object is pickled as its
-    digest, so equal values still give equal digests."""
+    digest, so equal values still give equal digests. Small values declared with slots (a
+    related story, a link) are pickled in place: one digest each would cost more than it saves.
+
+    The substitution goes through the picklers' dispatch table, which pickle consults in C and
+    only for objects of the classes in it, rather than a reducer_override, which it calls for
+    every object but plain containers, strings and numbers, each class and date included."""
 
     def __init__(self) -> None:
         self._objects: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its digest)
+        self._reducers = _Reducers(self._reduce)
+        self._picklers: list[tuple[io.BytesIO, pickle.Pickler]] = []  # one per nesting depth
+        self._values: list[Any] = []  # the value each depth is pickling
 
     def of(self, value: Any) -> str:
-        if not _is_dataclass_object(value):
+        if self._reducers[type(value)] is _reduced:  # not a record
             return self._pickled(value)
         known = self._objects.get(id(value))
         if known is None or known[0] is not value:
@@ -140,34 +147,54 @@ class Fingerprints:
         return known[1]
 
     def _pickled(self, value: Any) -> str:
-        buffer = io.BytesIO()
-        _DigestPickler(buffer, self, value).dump(value)
-        return digest(buffer.getvalue())
+        """Pickled without memo (see `fingerprint`), by this depth's pickler: a value being
+        pickled may hold objects whose digest is not yet known."""
+        depth = len(self._values)
+        if depth == len(self._picklers):
+            self._picklers.append(_digest_pickler(self._reducers))
+        buffer, pickler = self._picklers[depth]
+        self._values.append(value)
+        try:
+            buffer.seek(0)
+            buffer.truncate()
+            pickler.dump(value)
+            return _digest(buffer.getvalue())
+        finally:
+            self._values.pop()
+
+    def _reduce(self, value: Any) -> Any:
+        """A record inside the value as its digest; the value itself as its class and fields, as
+        pickle would, without copyreg's Python code."""
+        if value is not self._values[-1]:
+            return str, (self.of(value),)
+        return copyreg.__newobj__, (type(value),), value.__dict__
 
 
-class _DigestPickler(pickle.Pickler):
-    """Pickles without memo (see `fingerprint`), each dataclass object but the value itself as
-    its digest; the value itself as its class and fields, as pickle would, without copyreg's
-    Python code."""
-
-    def __init__(self, file: io.BytesIO, fingerprints: Fingerprints, value: Any):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.fast, self._fingerprints, self._value = True, fingerprints, value
-
-    def reducer_override(self, value: Any) -> Any:
-        """Called for objects other than plain containers, strings and numbers."""
-        if not _is_dataclass_object(value):
-            return NotImplemented
-        if value is not self._value:
-            return str, (self._fingerprints.of(value),)
-        fields = getattr(value, "__dict__", None)  # None with __slots__: pickle's own way then
-        return NotImplemented if fields is None else (copyreg.__newobj__, (type(value),), fields)
+def _digest_pickler(reducers: dict) -> tuple[io.BytesIO, pickle.Pickler]:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast, pickler.dispatch_table = True, reducers
+    return buffer, pickler
 
 
-def _is_dataclass_object(value: Any) -> bool:
-    """A frozen dataclass object: one whose digest cannot change while it lives."""
-    params = getattr(type(value), "__dataclass_params__", None)
-    return params is not None and params.frozen
+def _reduced(value: Any) -> Any:
+    return value.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+
+class _Reducers(dict):
+    """class -> how to pickle its objects: `reduce` for frozen dataclass records (objects whose
+    digest cannot change while they live), pickle's own way for any other class, found at first
+    sight."""
+
+    def __init__(self, reduce: Callable[[Any], Any]):
+        super().__init__()
+        self._reduce = reduce
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        params = getattr(cls, "__dataclass_params__", None)
+        record = params is not None and params.frozen and "__slots__" not in cls.__dict__
+        self[cls] = found = self._reduce if record else _reduced
+        return found
 
 
 @dataclass
@@ -213,7 +240,11 @@ def fingerprint(value: Any) -> str:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(value)
-    return digest(buffer.getvalue())
+    return _digest(buffer.getvalue())
+
+
+def _digest(pickled: bytes) -> str:
+    return hashlib.blake2b(pickled, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A link a story cites ("Read more: TITLE (SITE)")."""
 
@@ -46,7 +46,7 @@ class DroppedBlock:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueRef:
     """Another issue a file mentions in passing (an "Older messages" list)."""
 
@@ -130,7 +130,7 @@ class Note:
     see_also: tuple[str, ...] = ()  # story ids or URLs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
     story: str  # id of the related story
     score: float

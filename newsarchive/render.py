@@ -125,12 +125,14 @@ def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
     """The search index: one job, as every file of it depends on every story. What making it
     worked out is kept in the build cache (search.Kept; the offline copy, whose links differ,
     keeps its own), so a rebuild tokenises only the stories that changed. The job loads and
-    saves it itself: it may run in a worker process."""
+    saves it itself: it may run in a worker process. It reads the stories, the issues and
+    newsletters their context lines name, and the tags: not the notes, related stories or
+    backlinks, whose changes leave the index as it is."""
     offline = config.build.offline
     name = f"{SEARCH_ENTRY}-offline" if offline else SEARCH_ENTRY
 
     def make(view: depends.TrackedArchive) -> list[Page]:
-        archive = view.whole()
+        archive = view.whole("stories", "issues", "newsletters", "tags", "tag_names")
         cache = Cache(config.cache_dir)
         pages, kept = search.index(archive, _search_entries(archive, texts), offline, cache.load(name, ""))
         cache.save(name, "", kept)

@@ -21,7 +21,7 @@ MONTHS = tuple(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A page of the archive named by an id, as a link to it shows it."""
 
@@ -31,7 +31,7 @@ class Ref:
     context: str  # what it is and where it comes from: "Import AI · #226 · 7 December 2020"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagSize:
     """One tag of the tag cloud."""
 
@@ -41,7 +41,7 @@ class TagSize:
     size: int  # 1 .. TAG_SIZES, by how many stories the tag marks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Month:
     """Stories of one month on a tag page's timeline."""
 
@@ -50,7 +50,7 @@ class Month:
     stories: list[Story]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueMonth:
     """Issues of one month on the archive page."""
 
