@@ -2,9 +2,11 @@
 
 The Rebuilder takes each burst of changes from the watcher, rebuilds through pipeline.build (which
 writes the site aside and swaps it in, so no half-written site is ever served) and records the
-outcome in a BuildState: an epoch that moves whenever open pages should reload, and the failure of
-the last build, if any. HTML responses get a small script that long-polls /__livereload and, while
-a build is failing, an overlay naming file, line and message. Neither is written into the output.
+outcome in a BuildState; when the burst only edits stories, their pages are first made alone from
+the last build (preview.py) and shown while the rebuild runs. The BuildState holds an epoch that
+moves whenever open pages should reload, and the failure of the last build, if any. HTML responses
+get a small script that long-polls /__livereload and, while a build is failing, an overlay naming
+file, line and message. Neither is written into the output.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import cache, pipeline
+from . import cache, pipeline, preview
 from .config import Config, ConfigError
+from .model import Archive
 from .watch import BuildFootprint, Debouncer
 
 log = logging.getLogger(__name__)
@@ -114,13 +118,28 @@ class Rebuilder:
     def __init__(self, load_config: Callable[[], Config], state: BuildState, footprint: BuildFootprint,
                  changes: Debouncer):
         self.load_config, self.state, self.footprint, self.changes = load_config, state, footprint, changes
+        self.archive: Archive | None = None  # the last build's, as enriched, for previews
 
     def run(self) -> None:
         while (paths := self.changes.wait()) is not None:
             real = sorted(p for p in paths if not self.footprint.made_by_build(p))
             if real:
                 log.info("Changed: %s%s", real[0], f" and {len(real) - 1} more" if len(real) > 1 else "")
+                self.preview(real)
                 self.build()
+
+    def preview(self, paths: list[Path]) -> None:
+        """Show the edited stories' pages at once, when the burst only edits stories."""
+        started = time.perf_counter()
+        try:
+            self.archive, shown = preview.show_edits(self.load_config(), self.archive, paths)
+        except Exception:  # the rebuild that follows reports whatever is wrong
+            log.debug("No preview of this change", exc_info=True)
+            return
+        if shown:
+            log.info("Showing the edited page%s (%.2f s); rebuilding the rest", "s" if shown > 1 else "",
+                     time.perf_counter() - started)
+            self.state.record(self.state.current()[1], site_replaced=True)
 
     def build(self) -> None:
         self.footprint.before_build()
@@ -140,6 +159,7 @@ class Rebuilder:
             log.error("Build failed; still serving the last good site:\n%s", error, exc_info=not expected)
             self.state.record(failure_of_error(error), site_replaced=False)
             return
+        self.archive = result.archive or self.archive  # None: nothing changed since the one held
         failure = failure_of_result(result, config.build.strict)
         problems = result.diagnostics.problems
         for problem in problems[:SHOWN]:

@@ -150,11 +150,12 @@ def _stories_of(issue: Issue, folder: Path, relative: str, diagnostics: Diagnost
     for name in sorted(n for n in os.listdir(where) if n.endswith(".md") and n != storyfiles.ISSUE_FILE):
         document = _read(f"{where}/{name}", f"{relative}/{name}", diagnostics, documents)
         if document is not None:
-            stories.append(_story(document, issue, f"{relative}/{name}"))
+            stories.append(make_story(document, issue, f"{relative}/{name}"))
     return stories
 
 
-def _story(document: storyfiles.Document, issue: Issue, path: str) -> Story:
+def make_story(document: storyfiles.Document, issue: Issue, path: str) -> Story:
+    """The story a story file's document holds; `path` is the file's, relative to the content folder."""
     meta = document.meta
     title = str(meta.get("title") or Path(path).stem)
     return Story(

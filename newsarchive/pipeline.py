@@ -50,6 +50,7 @@ class BuildResult:
     rendered: int = 0  # pages made anew (static files and the search index aside, made every time)
     kept: int = 0  # pages kept as the last build wrote them: nothing they were made from changed
     timings: dict[str, float] = field(default_factory=dict)
+    archive: Archive | None = None  # as enriched; None when nothing changed, so enrich did not run
 
     def failed(self, strict: bool) -> bool:
         """Bad input is reported and skipped; only --strict turns any problem into a failure."""
@@ -109,7 +110,7 @@ def _enrich_render_write(archive: Archive, config: Config, last: RenderRecord,
     from . import enrich
 
     with _timed(result, "enrich"):
-        archive = enrich.enrich(archive, config, result.diagnostics, Cache(config.cache_dir))
+        archive = result.archive = enrich.enrich(archive, config, result.diagnostics, Cache(config.cache_dir))
     staging = write.Staging(config.output_dir, written)
     try:
         with _timed(result, "render"):  # pages are written aside as they are made
@@ -162,6 +163,11 @@ class RenderRecord:
 
     made: depends.Made = field(default_factory=depends.Made)
     markdown: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def last_conversions(config: Config) -> dict[str, tuple[str, str]]:
+    """The Markdown conversions the last build of this config and output folder used."""
+    return (Cache(config.cache_dir).load(RENDER_ENTRY, _site_key(config)) or RenderRecord()).markdown
 
 
 def _site_key(config: Config) -> str:

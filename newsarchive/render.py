@@ -36,7 +36,7 @@ from newsarchive import depends, feeds, markdown_archive, markup, publish, searc
 from newsarchive.cache import Cache, digest
 from newsarchive.config import Config
 from newsarchive.ids import slugify
-from newsarchive.model import Archive, Note, Page, issue_order
+from newsarchive.model import Archive, Note, Page, Story, issue_order
 from newsarchive.views import (
     RATING_SCALE,
     annotated_stories,
@@ -121,6 +121,19 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     return Rendered(pager.pages(jobs), renderer.used)
 
 
+def story_page(archive: Archive, config: Config, story_id: str,
+               markdown: Mapping[str, tuple[str, str]] | None = None) -> Page:
+    """One story's page alone, as render_site makes it: for serve's preview of an edited story
+    (preview.py). Texts are converted as the page asks for them (`markdown`, the last build's
+    conversions, spares most of that); nothing else is made and nothing is recorded."""
+    renderer = markup.MarkdownRenderer(markdown)
+    tracker = depends.Tracker()
+    env = _environment(config, archive, _TextsOnDemand(archive, renderer, config),
+                       _note_texts(archive, renderer, config), tracker)
+    job = _story_page(archive, archive.story_by_id[story_id], functools.partial(ref_of, archive))
+    return _Templates(env, config, tracker, search.link_keys(archive))._render(job)
+
+
 def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
     """The search index: one job, as every file of it depends on every story. What making it
     worked out is kept in the build cache (search.Kept; the offline copy, whose links differ,
@@ -198,8 +211,31 @@ def _with_alt(html: str) -> Markup:
 
 def _story_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:
     """Each body converted once, for its story page; the listing pages use only its excerpts."""
-    return {story.id: _text(renderer, story.body, _archive_link(archive, urls.story_path(story.id), config))
-            for story in archive.stories}
+    return {story.id: _story_text(archive, renderer, config, story) for story in archive.stories}
+
+
+def _story_text(archive: Archive, renderer: markup.MarkdownRenderer, config: Config, story: Story) -> Text:
+    return _text(renderer, story.body, _archive_link(archive, urls.story_path(story.id), config))
+
+
+class _TextsOnDemand(Mapping):
+    """story id -> its Text, converted when first asked for: a page made alone reads a few."""
+
+    def __init__(self, archive: Archive, renderer: markup.MarkdownRenderer, config: Config):
+        self._archive, self._renderer, self._config = archive, renderer, config
+        self._texts: dict[str, Text] = {}
+
+    def __getitem__(self, story_id: str) -> Text:
+        if story_id not in self._texts:
+            story = self._archive.story_by_id[story_id]
+            self._texts[story_id] = _story_text(self._archive, self._renderer, self._config, story)
+        return self._texts[story_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._archive.story_by_id)
+
+    def __len__(self) -> int:
+        return len(self._archive.stories)
 
 
 def _note_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:
@@ -235,7 +271,7 @@ def _loader(config: Config) -> jinja2.BaseLoader:
     ])
 
 
-def _environment(config: Config, archive: Archive, texts: dict[str, Text], note_texts: dict[str, Text],
+def _environment(config: Config, archive: Archive, texts: Mapping[str, Text], note_texts: dict[str, Text],
                  tracker: depends.Tracker) -> jinja2.Environment:
     """The templates' environment. What they may read of the archive goes through recording
     views, so each page's dependencies are known (depends.py)."""
@@ -406,15 +442,19 @@ def _report_page(archive: Archive, renderer: markup.MarkdownRenderer) -> Templat
 def _story_pages(archive: Archive) -> Iterator[TemplateJob]:
     ref = functools.cache(functools.partial(ref_of, archive))  # a story is related to several others
     for story in archive.stories:
-        previous, following = neighbours(archive, story)
-        yield TemplateJob("story.html", urls.story_path(story.id), dict(
-            story=story,
-            issue=archive.issue_by_id[story.issue],
-            newsletter=archive.newsletter_by_slug[story.newsletter],
-            previous=previous,
-            next=following,
-            related=[(found, r.reason) for r in archive.related.get(story.id, ()) if (found := ref(r.story))],
-        ))
+        yield _story_page(archive, story, ref)
+
+
+def _story_page(archive: Archive, story: Story, ref: Callable[[str], views.Ref | None]) -> TemplateJob:
+    previous, following = neighbours(archive, story)
+    return TemplateJob("story.html", urls.story_path(story.id), dict(
+        story=story,
+        issue=archive.issue_by_id[story.issue],
+        newsletter=archive.newsletter_by_slug[story.newsletter],
+        previous=previous,
+        next=following,
+        related=[(found, r.reason) for r in archive.related.get(story.id, ()) if (found := ref(r.story))],
+    ))
 
 
 def _issue_pages(archive: Archive, config: Config,

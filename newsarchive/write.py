@@ -41,6 +41,16 @@ def unchanged(output_dir: Path, written: Mapping[str, Stamp]) -> bool:
     return bool(written) and all(map(still, written))
 
 
+def put_now(output_dir: Path, page: Page) -> None:
+    """Write one page straight into the output, by atomic rename (serve's preview of an edited
+    story). The stamp it leaves is not the one the last build recorded, so the next build makes
+    the page again."""
+    target = output_dir / page.path
+    aside = target.with_name(f".{target.name}.new")
+    aside.write_bytes(page.content)
+    os.replace(aside, target)
+
+
 class Staging:
     """The files of one build, written aside as they are made (put), then moved in (finish).
 

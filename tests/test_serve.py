@@ -190,8 +190,11 @@ def test_an_edit_rebuilds_only_the_pages_it_affects(preview):
     untouched = next(page for page in story_pages if f"{url.strip('/')}/" not in page.as_posix())
     tag_index = preview.out / "tags" / "index.html"
     before = {page: page.stat().st_mtime_ns for page in (untouched, tag_index)}
+    builds = len(re.findall("pages made anew", preview.stderr()))
     story.write_text(story.read_text(encoding="utf-8") + "\nA line only this story has.\n", encoding="utf-8")
     preview.page_when(url, lambda page: "A line only this story has." in page, "the edit")
+    wait_for(lambda: len(re.findall("pages made anew", preview.stderr())) == builds + 1, "the rebuild")
+    assert "Showing the edited page" in preview.stderr()  # the page was shown before the rebuild ended
     assert {page: page.stat().st_mtime_ns for page in before} == before
     made = [int(n) for n in re.findall(r"(\d+) pages made anew", preview.stderr())]
     kept = [int(n) for n in re.findall(r"(\d+) kept as they were", preview.stderr())]

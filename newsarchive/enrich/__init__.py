@@ -35,6 +35,20 @@ def enrich(archive: Archive, config: Config, diagnostics: Diagnostics, cache: Ca
     )
 
 
+def with_story_edited(archive: Archive, config: Config, story: Story, diagnostics: Diagnostics) -> Archive:
+    """The enriched `archive` with `story` (as load read it after an edit) in place of the story of
+    the same id: its text linked as `enrich` links it, its tags, related stories and backlinks as
+    they were. For serve's preview of the edited page (preview.py): the rebuild that
+    follows works out what the edit changes elsewhere."""
+    linker = links.MentionLinker(archive, config)
+    linked = linker.link(story.body, linker.mentions(story.body), story.issue)
+    old = archive.story_by_id[story.id]
+    edited = dataclasses.replace(story, body=_wiki(linked, archive, story.path, diagnostics),
+                                 date=story.date or old.date, tags=old.tags)
+    stories = tuple(edited if s.id == story.id else s for s in archive.stories)
+    return dataclasses.replace(archive, stories=stories)
+
+
 def _dates_from_other_issues(archive: Archive) -> Archive:
     """An issue whose file gives no date takes the date another issue's "Older messages" gives it."""
     vouched = {}

@@ -1,0 +1,76 @@
+"""serve's preview: an edited story's page made alone, at once, from the last build, before the
+rebuild that follows makes the rest; for an edit that changes nothing else, it is the very page
+the rebuild makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsarchive import pipeline, preview, urls
+from newsarchive.config import Config
+from newsarchive.model import Archive
+from tests.conftest import ROOT
+from tests.helpers import copy_samples
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Config, Archive]:
+    copy_samples(tmp_path / "content")
+    config = Config(root=tmp_path).with_build(content_dir=str(tmp_path / "content"),
+                                              output_dir=str(tmp_path / "site"), theme_dir=str(ROOT / "theme"))
+    return config, pipeline.build(config).archive
+
+
+def _story(config: Config, archive: Archive) -> tuple[Path, Path]:
+    """A story file and its page."""
+    path = sorted((config.content_dir / "stories").rglob("01-*.md"))[0]
+    relative = path.relative_to(config.content_dir).as_posix()
+    story = next(s for s in archive.stories if s.path == relative)
+    return path, config.output_dir / urls.story_path(story.id)
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("after_a_build_with_nothing_to_do", [False, True])
+def test_the_page_of_an_edited_story_is_shown_at_once_as_the_rebuild_then_makes_it(
+        built, after_a_build_with_nothing_to_do):
+    config, archive = built
+    if after_a_build_with_nothing_to_do:
+        archive = pipeline.build(config).archive
+        assert archive is None  # nothing was enriched: the preview works it out
+    story, page = _story(config, archive or built[1])
+    _append(story, "\nIt is so, as we all do.\n")  # no word that tags or relates stories
+    assert preview.show_edits(config, archive, [story])[1] == 1
+    shown = page.read_bytes()
+    assert b"as we all do." in shown
+    assert pipeline.build(config).rendered > 0
+    assert page.read_bytes() == shown
+
+
+def test_the_rebuild_after_a_preview_makes_the_page_again(built):
+    config, archive = built
+    story, page = _story(config, archive)
+    _append(story, "\nA sentence about [[no-such-story]] and DeepMind.\n")
+    preview.show_edits(config, archive, [story])
+    previewed = page.stat()
+    pipeline.build(config)
+    assert page.stat().st_ino != previewed.st_ino  # the build did not keep the preview's file
+
+
+def test_anything_but_edits_of_known_stories_waits_for_the_rebuild(built):
+    config, archive = built
+    story, page = _story(config, archive)
+    before = page.read_bytes()
+    new_story = story.with_name("99-a-new-story.md")
+    new_story.write_text(story.read_text(encoding="utf-8"), encoding="utf-8")
+    broken = story.read_text(encoding="utf-8").replace("---\n", "---\ntitle: [unclosed\n", 1)
+    template = config.theme_dir / "templates" / "story.html"
+    for paths in ([new_story], [story, template], [story.parent / "_index.md"]):
+        assert preview.show_edits(config, archive, paths)[1] == 0
+    story.write_text(broken, encoding="utf-8")
+    assert preview.show_edits(config, archive, [story])[1] == 0
+    assert page.read_bytes() == before
