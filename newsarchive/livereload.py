@@ -2,11 +2,11 @@
 
 The Rebuilder takes each burst of changes from the watcher, rebuilds through pipeline.build (which
 writes the site aside and swaps it in, so no half-written site is ever served) and records the
-outcome in a BuildState; when the burst only edits stories, their pages are first made alone from
-the last build (preview.py) and shown while the rebuild runs. The BuildState holds an epoch that
-moves whenever open pages should reload, and the failure of the last build, if any. HTML responses
-get a small script that long-polls /__livereload and, while a build is failing, an overlay naming
-file, line and message. Neither is written into the output.
+outcome in a BuildState: an epoch that moves whenever open pages should reload, and the failure
+of the last build, if any. Meanwhile, when a burst only edits stories, their pages are made alone
+from the last build (preview.py) and shown at once, even while a build runs. HTML responses get a
+small script that long-polls /__livereload and, while a build is failing, an overlay naming file,
+line and message. Neither is written into the output.
 """
 
 from __future__ import annotations
@@ -113,40 +113,74 @@ class BuildState:
 class Rebuilder:
     """Builds once at start, then once per burst of changes (run() in a thread). A build that is
     running when changes arrive is never interrupted: they make the next burst, so at most one
-    more build follows it."""
+    more build follows it. previews() (in a thread of its own) shows the pages of edited stories
+    at once, made from the last build, even while a build runs."""
 
     def __init__(self, load_config: Callable[[], Config], state: BuildState, footprint: BuildFootprint,
                  changes: Debouncer):
         self.load_config, self.state, self.footprint, self.changes = load_config, state, footprint, changes
         self.archive: Archive | None = None  # the last build's, as enriched, for previews
+        self._turns = threading.Lock()  # for the archive and what was shown while a build ran
+        self._building = False
+        self._shown_while_building: set[Path] = set()
 
     def run(self) -> None:
+        if self.archive is None:  # the first build had nothing to do, so nothing was enriched
+            self._hold_archive()
         while (paths := self.changes.wait()) is not None:
-            real = sorted(p for p in paths if not self.footprint.made_by_build(p))
+            real = self._real(paths)
             if real:
                 log.info("Changed: %s%s", real[0], f" and {len(real) - 1} more" if len(real) > 1 else "")
-                self.preview(real)
                 self.build()
 
+    def previews(self, edits: Debouncer) -> None:
+        """Show each burst of story edits at once (preview.py), until `edits` is closed."""
+        while (paths := edits.wait()) is not None:
+            real = self._real(paths)
+            if real:
+                self.preview(real)
+
     def preview(self, paths: list[Path]) -> None:
-        """Show the edited stories' pages at once, when the burst only edits stories."""
         started = time.perf_counter()
+        with self._turns:
+            archive = self.archive
+            if self._building:  # its files go in after this page: it is shown again then
+                self._shown_while_building.update(paths)
+        if archive is None:
+            return
         try:
-            self.archive, shown = preview.show_edits(self.load_config(), self.archive, paths)
+            shown = preview.show_edits(self.load_config(), archive, paths)
         except Exception:  # the rebuild that follows reports whatever is wrong
             log.debug("No preview of this change", exc_info=True)
             return
         if shown:
-            log.info("Showing the edited page%s (%.2f s); rebuilding the rest", "s" if shown > 1 else "",
+            log.info("Showing the edited page%s (%.2f s)", "s" if shown > 1 else "",
                      time.perf_counter() - started)
             self.state.record(self.state.current()[1], site_replaced=True)
 
+    def _real(self, paths: set[Path]) -> list[Path]:
+        return sorted(p for p in paths if not self.footprint.made_by_build(p))
+
+    def _hold_archive(self) -> None:
+        try:
+            archive = preview.archive_of(self.load_config())
+        except Exception:  # previews wait for the next build that goes through
+            log.debug("No archive to preview edits with", exc_info=True)
+            return
+        with self._turns:
+            self.archive = self.archive or archive
+
     def build(self) -> None:
         self.footprint.before_build()
+        with self._turns:
+            self._building = True
         try:
             self._build()
         finally:
             self.footprint.after_build()
+            with self._turns:
+                self._building = False
+                self._shown_while_building.clear()
         cache.flush()  # once open pages were told to reload (serve holds the cache in memory)
 
     def _build(self) -> None:
@@ -159,7 +193,12 @@ class Rebuilder:
             log.error("Build failed; still serving the last good site:\n%s", error, exc_info=not expected)
             self.state.record(failure_of_error(error), site_replaced=False)
             return
-        self.archive = result.archive or self.archive  # None: nothing changed since the one held
+        with self._turns:
+            self.archive = result.archive or self.archive  # None: nothing changed since the one held
+            again = sorted(self._shown_while_building)
+            self._shown_while_building.clear()
+        if again:  # the build put those pages back as they were before the edit: a build follows
+            self.preview(again)
         failure = failure_of_result(result, config.build.strict)
         problems = result.diagnostics.problems
         for problem in problems[:SHOWN]:

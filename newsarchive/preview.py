@@ -43,23 +43,28 @@ def story_edits(config: Config, archive: Archive, paths: Iterable[Path]) -> list
     return edits
 
 
-def show_edits(config: Config, archive: Archive | None, paths: Iterable[Path]) -> tuple[Archive | None, int]:
+def archive_of(config: Config) -> Archive:
+    """The archive loaded and enriched as a build would, for previews when the last build had
+    nothing to do (so enriched nothing)."""
+    from . import enrich  # numpy and scipy: not for a build with nothing to do
+
+    diagnostics = Diagnostics()  # the builds report what is wrong
+    return enrich.enrich(load.load(config, diagnostics), config, diagnostics, Cache(config.cache_dir))
+
+
+def show_edits(config: Config, archive: Archive, paths: Iterable[Path]) -> int:
     """Write the pages of the edited stories among `paths` into the output folder, when the change
-    is only such edits (story_edits). `archive` is the last build's, as enriched; None after a
-    build that had nothing to do, when it is worked out here. Returns the archive (for the next
-    call: the rebuild that follows replaces it) and how many pages were written."""
+    is only such edits (story_edits); `archive` is the last build's, as enriched. Returns how many
+    pages were written. Reads the build cache's entries, never saves one: a build may be running."""
     from . import enrich, render  # numpy, scipy, Markdown, Jinja: not for a build with nothing to do
 
-    diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
-    if archive is None:
-        archive = enrich.enrich(load.load(config, diagnostics), config, diagnostics, Cache(config.cache_dir))
     edits = story_edits(config, archive, paths)
     if not edits:
-        return archive, 0
-    edited = archive
+        return 0
+    diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
     for story in edits:
-        edited = enrich.with_story_edited(edited, config, story, diagnostics)
+        archive = enrich.with_story_edited(archive, config, story, diagnostics)
     conversions = pipeline.last_conversions(config)
     for story in edits:
-        write.put_now(config.output_dir, render.story_page(edited, config, story.id, conversions))
-    return archive, len(edits)
+        write.put_now(config.output_dir, render.story_page(archive, config, story.id, conversions))
+    return len(edits)

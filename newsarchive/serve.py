@@ -55,15 +55,20 @@ def serve(config: Config, load_config: Callable[[], Config], config_file: Path, 
     """Build, then serve config.output_dir until SIGINT or SIGTERM, rebuilding after every change.
     `load_config` re-reads the config for each rebuild; `on_ready` gets the URL once serving."""
     _check_folders(config)
-    state, changes = BuildState(), Debouncer()
+    state, changes, edits = BuildState(), Debouncer(), Debouncer()
     rebuilder = Rebuilder(lambda: _pinned(load_config(), config), state,
                           BuildFootprint(config.content_dir / "stories"), changes)
+
+    def changed(paths: set[Path]) -> None:
+        changes.add(paths)  # for the rebuild
+        edits.add(paths)  # for the previews of edited stories, which do not wait for it
+
     # Listen first, so a busy port fails at once; watch before the first build, so no edit is missed.
     with _stopped_by_signals(), open_server(host, port, config.output_dir, state) as server, \
-            Watcher(watch_rules(config, config_file), changes.add), cache.held_in_memory():
+            Watcher(watch_rules(config, config_file), changed), cache.held_in_memory():
         _warn_if_exposed(host)
         rebuilder.build()
-        with _running(server, rebuilder, changes, state):
+        with _running(server, rebuilder, (changes, edits), state):
             on_ready(url_of(server))
             while True:  # until a signal raises _Stop here; the naps let its handler run even
                 time.sleep(0.25)  # when the signal landed on another thread
@@ -86,21 +91,25 @@ def _pinned(config: Config, first: Config) -> Config:
 
 
 @contextmanager
-def _running(server: PreviewServer, rebuilder: Rebuilder, changes: Debouncer,
+def _running(server: PreviewServer, rebuilder: Rebuilder, changes: tuple[Debouncer, Debouncer],
              state: BuildState) -> Iterator[None]:
-    """The HTTP loop and the rebuild loop in threads; both are stopped and joined on the way out."""
+    """The HTTP loop, the rebuild loop and the loop of previews in threads; all are stopped and
+    joined on the way out. `changes`: what the rebuild loop and the previews take bursts from."""
     # Daemons, so that a second Ctrl-C can leave a long build behind instead of waiting for it.
     threads = [
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="preview-http",
                          daemon=True),
         threading.Thread(target=rebuilder.run, name="preview-rebuild", daemon=True),
+        threading.Thread(target=rebuilder.previews, args=(changes[1],), name="preview-edits",
+                         daemon=True),
     ]
     for thread in threads:
         thread.start()
     try:
         yield
     finally:
-        changes.close()  # the rebuild loop ends (after the build it may be running)
+        for burst in changes:
+            burst.close()  # the loops end (the rebuild loop after the build it may be running)
         state.close()  # open long polls answer now
         server.shutdown()
         for thread in threads:

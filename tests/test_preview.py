@@ -19,7 +19,8 @@ from tests.helpers import copy_samples
 def built(tmp_path: Path) -> tuple[Config, Archive]:
     copy_samples(tmp_path / "content")
     config = Config(root=tmp_path).with_build(content_dir=str(tmp_path / "content"),
-                                              output_dir=str(tmp_path / "site"), theme_dir=str(ROOT / "theme"))
+                                              output_dir=str(tmp_path / "site"),
+                                              theme_dir=str(ROOT / "theme"))
     return config, pipeline.build(config).archive
 
 
@@ -40,11 +41,11 @@ def test_the_page_of_an_edited_story_is_shown_at_once_as_the_rebuild_then_makes_
         built, after_a_build_with_nothing_to_do):
     config, archive = built
     if after_a_build_with_nothing_to_do:
-        archive = pipeline.build(config).archive
-        assert archive is None  # nothing was enriched: the preview works it out
-    story, page = _story(config, archive or built[1])
+        assert pipeline.build(config).archive is None  # nothing was enriched
+        archive = preview.archive_of(config)
+    story, page = _story(config, archive)
     _append(story, "\nIt is so, as we all do.\n")  # no word that tags or relates stories
-    assert preview.show_edits(config, archive, [story])[1] == 1
+    assert preview.show_edits(config, archive, [story]) == 1
     shown = page.read_bytes()
     assert b"as we all do." in shown
     assert pipeline.build(config).rendered > 0
@@ -54,8 +55,9 @@ def test_the_page_of_an_edited_story_is_shown_at_once_as_the_rebuild_then_makes_
 def test_the_rebuild_after_a_preview_makes_the_page_again(built):
     config, archive = built
     story, page = _story(config, archive)
-    _append(story, "\nA sentence about [[no-such-story]] and DeepMind.\n")
+    _append(story, "\nA sentence about [[no-such-story]] and DeepMind.<script>alert(1)</script>\n")
     preview.show_edits(config, archive, [story])
+    assert b"<script>alert" not in page.read_bytes()  # the preview's text is cleaned as a build's is
     previewed = page.stat()
     pipeline.build(config)
     assert page.stat().st_ino != previewed.st_ino  # the build did not keep the preview's file
@@ -70,7 +72,7 @@ def test_anything_but_edits_of_known_stories_waits_for_the_rebuild(built):
     broken = story.read_text(encoding="utf-8").replace("---\n", "---\ntitle: [unclosed\n", 1)
     template = config.theme_dir / "templates" / "story.html"
     for paths in ([new_story], [story, template], [story.parent / "_index.md"]):
-        assert preview.show_edits(config, archive, paths)[1] == 0
+        assert preview.show_edits(config, archive, paths) == 0
     story.write_text(broken, encoding="utf-8")
-    assert preview.show_edits(config, archive, [story])[1] == 0
+    assert preview.show_edits(config, archive, [story]) == 0
     assert page.read_bytes() == before

@@ -181,6 +181,7 @@ def test_changes_during_a_build_give_one_more_build_not_a_queue(tmp_path, monkey
         return pipeline.BuildResult(pipeline.Diagnostics())
 
     monkeypatch.setattr(livereload.pipeline, "build", slow_build)
+    monkeypatch.setattr(livereload.preview, "archive_of", lambda config: None)  # no archive to preview with
     changes, state = Debouncer(quiet=0.02), BuildState()
     rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes)
     loop = threading.Thread(target=rebuilder.run)
@@ -195,6 +196,48 @@ def test_changes_during_a_build_give_one_more_build_not_a_queue(tmp_path, monkey
     loop.join(timeout=5)
     assert len(builds) == 2
     assert state.current()[0].endswith(".2")
+
+
+def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(tmp_path, monkeypatch):
+    building, shown = threading.Event(), []
+
+    def slow_build(config: Config) -> pipeline.BuildResult:
+        building.set()
+        time.sleep(0.6)
+        return pipeline.BuildResult(pipeline.Diagnostics())
+
+    def show_edits(config: Config, archive: object, paths: list[Path]) -> int:
+        shown.append((time.monotonic(), building.is_set() and not built.is_set(), paths))
+        return 1
+
+    built = threading.Event()
+    monkeypatch.setattr(livereload.pipeline, "build", slow_build)
+    monkeypatch.setattr(livereload.preview, "show_edits", show_edits)
+    changes, edits, state = Debouncer(quiet=0.02), Debouncer(quiet=0.02), BuildState()
+    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes)
+    rebuilder.archive = object()  # as the last build left it
+    loops = [threading.Thread(target=rebuilder.run, daemon=True),
+             threading.Thread(target=rebuilder.previews, args=(edits,), daemon=True)]
+    for loop in loops:
+        loop.start()
+    try:
+        changes.add({tmp_path / "theme/story.html"})
+        building.wait(timeout=5)
+        story = tmp_path / "stories/a/1/01-x.md"
+        story.parent.mkdir(parents=True)
+        story.write_text("---\ntitle: X\n---\nEdited.\n", encoding="utf-8")
+        edits.add({story})
+        time.sleep(0.3)
+        assert [during for _, during, _ in shown] == [True]  # shown while the build ran
+        assert state.current()[0].endswith(".1")  # and open pages told to reload
+        time.sleep(0.6)
+        built.set()
+    finally:
+        for burst in (changes, edits):
+            burst.close()
+        for loop in loops:
+            loop.join(timeout=5)
+    assert [paths for _, _, paths in shown] == [[story], [story]]  # again, once the build's files were in
 
 
 def test_a_failing_build_keeps_the_epoch_until_the_error_changes(tmp_path):
