@@ -123,10 +123,14 @@ class Rebuilder:
         self._turns = threading.Lock()  # for the archive and what was shown while a build ran
         self._building = False
         self._shown_while_building: set[Path] = set()
+        self._ready = threading.Event()  # set once run() holds an archive, or found none
 
     def run(self) -> None:
-        if self.archive is None:  # the first build had nothing to do, so nothing was enriched
-            self._hold_archive()
+        try:
+            if self.archive is None:  # the first build had nothing to do, so nothing was enriched
+                self._hold_archive()
+        finally:
+            self._ready.set()
         while (paths := self.changes.wait()) is not None:
             real = self._real(paths)
             if real:
@@ -142,6 +146,7 @@ class Rebuilder:
 
     def preview(self, paths: list[Path]) -> None:
         started = time.perf_counter()
+        self._ready.wait()  # an edit saved just after start waits for the archive, not a rebuild
         with self._turns:
             archive = self.archive
             if self._building:  # its files go in after this page: it is shown again then

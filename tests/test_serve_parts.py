@@ -240,6 +240,34 @@ def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(
     assert [paths for _, _, paths in shown] == [[story], [story]]  # again, once the build's files were in
 
 
+def test_an_edit_saved_at_start_waits_for_the_archive_not_for_a_rebuild(tmp_path, monkeypatch):
+    archive, shown = object(), []
+
+    def archive_of(config: Config) -> object:
+        time.sleep(0.3)  # loading and enriching, after a first build that had nothing to do
+        return archive
+
+    monkeypatch.setattr(livereload.preview, "archive_of", archive_of)
+    monkeypatch.setattr(livereload.preview, "show_edits", lambda config, held, paths: shown.append(held) or 1)
+    changes, edits = Debouncer(quiet=0.02), Debouncer(quiet=0.02)
+    rebuilder = Rebuilder(lambda: Config(root=tmp_path), BuildState(), BuildFootprint(tmp_path / "stories"),
+                          changes)
+    story = tmp_path / "stories/a/1/01-x.md"
+    story.parent.mkdir(parents=True)
+    story.write_text("---\ntitle: X\n---\nEdited.\n", encoding="utf-8")
+    loops = [threading.Thread(target=rebuilder.previews, args=(edits,), daemon=True),
+             threading.Thread(target=rebuilder.run, daemon=True)]
+    for loop in loops:
+        loop.start()
+    edits.add({story})
+    time.sleep(0.6)
+    for burst in (changes, edits):
+        burst.close()
+    for loop in loops:
+        loop.join(timeout=5)
+    assert shown == [archive]
+
+
 def test_a_failing_build_keeps_the_epoch_until_the_error_changes(tmp_path):
     state = BuildState()
 
