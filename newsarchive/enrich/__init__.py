@@ -8,7 +8,7 @@ text alone is kept in the build cache (memo.py) when it is given one.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from ..cache import Cache
@@ -41,10 +41,13 @@ def with_story_edited(archive: Archive, config: Config, story: Story, diagnostic
     they were. For serve's preview of the edited page (preview.py): the rebuild that
     follows works out what the edit changes elsewhere."""
     linker = links.MentionLinker(archive, config)
-    linked = linker.link(story.body, linker.mentions(story.body), story.issue)
+
+    def linked_text(text: str, own_issue: str) -> str:
+        return linker.link(text, linker.mentions(text), own_issue)
+
+    linked = _story_linked(story, archive, linked_text, diagnostics)
     old = archive.story_by_id[story.id]
-    edited = dataclasses.replace(story, body=_wiki(linked, archive, story.path, diagnostics),
-                                 date=story.date or old.date, tags=old.tags)
+    edited = dataclasses.replace(linked, date=story.date or old.date, tags=old.tags)
     stories = tuple(edited if s.id == story.id else s for s in archive.stories)
     return dataclasses.replace(archive, stories=stories)
 
@@ -71,13 +74,18 @@ def _linked(archive: Archive, config: Config, diagnostics: Diagnostics, cache: C
     def linked(text: str, own_issue: str = "") -> str:
         return linker.link(text, mentions(text), own_issue)
 
-    stories = tuple(_with(s, "body", _wiki(linked(s.body, s.issue), archive, s.path, diagnostics))
-                    for s in archive.stories)
+    stories = tuple(_story_linked(s, archive, linked, diagnostics) for s in archive.stories)
     notes = {t: _with(n, "body", _wiki(linked(n.body), archive, n.path, diagnostics))
              for t, n in archive.notes.items()}
     issues = tuple(_with(i, "intro", linked(i.intro, i.id)) for i in archive.issues)
     mentions.save()
     return dataclasses.replace(archive, stories=stories, notes=notes, issues=issues)
+
+
+def _story_linked(story: Story, archive: Archive, linked: Callable[[str, str], str],
+                  diagnostics: Diagnostics) -> Story:
+    """The story with its issue mentions (`linked`) and [[id]] links made links."""
+    return _with(story, "body", _wiki(linked(story.body, story.issue), archive, story.path, diagnostics))
 
 
 def _with(item: T, field: str, value: object) -> T:
