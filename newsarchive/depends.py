@@ -302,37 +302,41 @@ class Pager:
         self._changed: set[Dep] | None = None
 
     def pages(self, jobs: list[PageJob]) -> Paged:
-        """Keep or make the jobs' pages (made ones spread over the cores when there are many)."""
-        inputs = [self.values.fingerprints.of(job.inputs) for job in jobs]
-        pairs = list(zip(jobs, inputs, strict=True))
-        old = self.previous.records
-        records = {job.path: old[job.path] for job, digest_ in pairs if self._kept(job, digest_)}
-        todo = [(job, digest_) for job, digest_ in pairs if job.path not in records]
+        """Keep or make the jobs' pages (made ones spread over the cores when there are many).
+        The inputs of a job with no record are digested where it is made, in parallel too."""
+        records, todo = {}, []
+        for job in jobs:
+            old = self.previous.records.get(job.path)
+            inputs = self.values.fingerprints.of(job.inputs) if old else None
+            if old and self._kept(old, inputs):
+                records[job.path] = old
+            else:
+                todo.append(job)
         values, carried, count = {}, [], 0
         interned: dict[Dep, Dep] = {}
-        for (job, digest_), (pages, paths, deps, found) in zip(
-                todo, parallel.map_in_order(self._make, [job for job, _ in todo]), strict=True):
-            records[job.path] = PageRecord(paths, digest_, tuple(interned.setdefault(d, d) for d in deps))
+        for job, (pages, record, found) in zip(todo, parallel.map_in_order(self._make, todo), strict=True):
+            deps = tuple(interned.setdefault(dep, dep) for dep in record.deps)  # one object for equal ones
+            records[job.path] = dataclasses.replace(record, deps=deps)
             values.update(found)
             carried += pages
-            count += len(paths)
+            count += len(record.paths)
         return Paged(Made(records, self._values(records, values)), count, carried)
 
-    def _kept(self, job: PageJob, inputs: str) -> bool:
-        old = self.previous.records.get(job.path)
-        if old is None or old.inputs != inputs or not all(map(self.reusable, old.paths)):
+    def _kept(self, old: PageRecord, inputs: str) -> bool:
+        if old.inputs != inputs or not all(map(self.reusable, old.paths)):
             return False
         if self._changed is None:
             self._changed = self.values.changed(self.previous.values)
         return self._changed.isdisjoint(old.deps)
 
-    def _make(self, job: PageJob) -> tuple[list[Page], tuple[str, ...], tuple[Dep, ...], dict[Dep, str]]:
+    def _make(self, job: PageJob) -> tuple[list[Page], PageRecord, dict[Dep, str]]:
         self.tracker.take()
         made = job.make(self.view)
         pages = made if isinstance(made, list) else [made]
         deps = tuple(sorted(self.tracker.take(), key=repr))
         carried = [back for page in pages if (back := self.output(page)) is not None]
-        return carried, tuple(page.path for page in pages), deps, {dep: self.values.of(dep) for dep in deps}
+        record = PageRecord(tuple(page.path for page in pages), self.values.fingerprints.of(job.inputs), deps)
+        return carried, record, {dep: self.values.of(dep) for dep in deps}
 
     def _values(self, records: dict[str, PageRecord], made: dict[Dep, str]) -> dict[Dep, str]:
         """The value of every dependency the records name: made now, or unchanged since last time."""

@@ -101,7 +101,7 @@ def _link(config: Config, from_path: str):
     """Absolute links with a base_url; otherwise relative to the feed (what a reader resolves)."""
     if config.site.base_url:
         return lambda target: urls.absolute(config.site.base_url, target)
-    return lambda target: urls.relative(from_path, target)
+    return urls.linker(from_path)
 
 
 def _robots(config: Config) -> str:

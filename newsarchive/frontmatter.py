@@ -13,10 +13,11 @@ one line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -33,7 +34,10 @@ INDENT = "  "
 
 def dump(meta: Mapping[str, object]) -> str:
     """The YAML text of a mapping, one `key: value` a line, ending with a newline."""
-    return "".join(f"{line}\n" for line in _mapping(meta, ""))
+    lines: list[str] = []
+    _mapping(meta, "", lines)
+    lines.append("")
+    return "\n".join(lines)
 
 
 def scalar(value: object) -> str:
@@ -51,6 +55,7 @@ def scalar(value: object) -> str:
     raise TypeError(f"front matter cannot hold {value!r}")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # keys, tags, names and titles recur from file to file
 def _string(text: str) -> str:
     if (_PLAIN.fullmatch(text) and ": " not in text and " #" not in text
             and not text.endswith((" ", ":"))
@@ -62,32 +67,34 @@ def _string(text: str) -> str:
     return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)
 
 
-def _mapping(meta: Mapping[str, object], indent: str) -> Iterator[str]:
+def _mapping(meta: Mapping[str, object], indent: str, lines: list[str]) -> None:
     for key, value in meta.items():
         if not isinstance(key, str) or _string(key) != key:
             raise TypeError(f"front matter key {key!r} is not a plain name")
-        if isinstance(value, Mapping) and value:
-            yield f"{indent}{key}:"
-            yield from _mapping(value, indent + INDENT)
+        if isinstance(value, str):  # most values: written on the key's line
+            lines.append(f"{indent}{key}: {_string(value)}")
+        elif isinstance(value, Mapping) and value:
+            lines.append(f"{indent}{key}:")
+            _mapping(value, indent + INDENT, lines)
         elif isinstance(value, list | tuple) and value:
-            yield f"{indent}{key}:"
-            yield from _sequence(value, indent)  # "- item" under its key, as PyYAML writes it
+            lines.append(f"{indent}{key}:")
+            _sequence(value, indent, lines)  # "- item" under its key, as PyYAML writes it
         else:
-            yield f"{indent}{key}: {_empty_or_scalar(value)}"
+            lines.append(f"{indent}{key}: {_empty_or_scalar(value)}")
 
 
-def _sequence(items: list | tuple, indent: str) -> Iterator[str]:
+def _sequence(items: list | tuple, indent: str, lines: list[str]) -> None:
+    inner = indent + INDENT
     for item in items:
+        first = len(lines)
         if isinstance(item, Mapping) and item:
-            first, *rest = _mapping(item, indent + INDENT)
-            yield f"{indent}- {first.removeprefix(indent + INDENT)}"
-            yield from rest
+            _mapping(item, inner, lines)
         elif isinstance(item, list | tuple) and item:
-            first, *rest = _sequence(item, indent + INDENT)
-            yield f"{indent}- {first.removeprefix(indent + INDENT)}"
-            yield from rest
+            _sequence(item, inner, lines)
         else:
-            yield f"{indent}- {_empty_or_scalar(item)}"
+            lines.append(f"{indent}- {_empty_or_scalar(item)}")
+            continue
+        lines[first] = f"{indent}- {lines[first][len(inner):]}"  # the item's first line after its dash
 
 
 def _empty_or_scalar(value: object) -> str:

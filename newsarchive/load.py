@@ -5,11 +5,13 @@ is what the site shows. A file that cannot be read is reported with its path and
 out; the rest of the archive still builds.
 
 Reading and YAML-parsing every file is most of the work, so the build cache keeps each file's
-parsed document with its stamp (size, inode, modification and change times): a file whose stamp is
-the one recorded is not read again. Any write changes the change time, even one that puts the
-modification time back, so an edited file is always read again. A file modified in the last
-moments before it is read is not recorded, since a second edit within the file system's clock
-tick could leave its stamp as it was.
+parsed document with its stamp (size, inode, modification and change times) and its text's
+digest: a file whose stamp is the one recorded is not read again. Any write changes the change
+time, even one that puts the modification time back, so an edited file is always read again. The
+stamp of a file modified in the last moments before it is read is not trusted next time, since a
+second edit within the file system's clock tick could leave it as it was: that file is read
+again, and parsed again only when its text changed. (A first build writes every story file just
+before loading them, so the build after it reads them all again.)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from . import storyfiles
+from . import parallel, storyfiles
 from .cache import Cache, digest
 from .config import Config
 from .dates import parse_date
@@ -34,38 +36,86 @@ CACHE_NAME = "load"
 SETTLE_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int, int]  # size, inode, modification and change times (ns)
-Entry = tuple[Stamp, storyfiles.Document]
+# The file's stamp (None when it was too recent to be trusted alone), its text's digest, its document
+Entry = tuple[Stamp | None, str, storyfiles.Document]
 
 
 class Documents:
-    """Reads story and note files, reusing the documents an earlier build parsed from files whose
-    stamp is unchanged; `save` keeps this build's for the next one."""
+    """Reads story and note files, reusing the documents an earlier build parsed (see above);
+    `save` keeps this build's for the next one."""
 
     def __init__(self, config: Config):
         self._cache = Cache(config.cache_dir)
         self._key = digest(str(config.content_dir.resolve()))
         self._known: dict[str, Entry] = self._cache.load(CACHE_NAME, self._key) or {}
         self._now: dict[str, Entry] = {}
+        self._ahead: dict[str, tuple[Stamp, tuple[str, storyfiles.Document]]] = {}  # see read_ahead
         self._settled_before = time.time_ns() - SETTLE_NS
+
+    def read_ahead(self, files: list[tuple[str, str]]) -> None:
+        """Read, spread over the cores, the story files (path, relative) whose stamp is not the
+        one recorded: most of a first build's loading. `read` takes what was found while the
+        file keeps the stamp it had before; a file that fails is read again there, for its
+        problem to be reported."""
+        todo = []
+        for path, relative in files:
+            try:
+                stamp = _stamp(os.stat(path))
+            except OSError:
+                continue  # read reports it
+            known = self._known.get(relative)
+            if not (known and known[0] == stamp):
+                todo.append((path, relative, stamp))
+        found = parallel.map_in_order(self._found_or_none, [(path, relative) for path, relative, _ in todo])
+        self._ahead = {path: (stamp, got) for (path, _, stamp), got in zip(todo, found, strict=True) if got}
 
     def read(self, path: Path | str, relative: str, optional_front_matter: bool) -> storyfiles.Document:
         """The file's document; OSError, UnicodeDecodeError or StoryFileError as reading it raises."""
         status = os.stat(path)  # before reading: a write after this changes the stamp for next time
-        stamp = (status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+        stamp = _stamp(status)
         known = self._known.get(relative)
-        document = known[1] if known and known[0] == stamp else _parse(path, optional_front_matter)
-        if max(status.st_mtime_ns, status.st_ctime_ns) < self._settled_before:
-            self._now[relative] = (stamp, document)
+        ahead = self._ahead.pop(str(path), None)
+        if known and known[0] == stamp:
+            text_digest, document = known[1], known[2]
+        elif ahead and ahead[0] == stamp:
+            text_digest, document = ahead[1]
+        else:
+            text_digest, document = self._found(path, relative, optional_front_matter)
+        settled = max(status.st_mtime_ns, status.st_ctime_ns) < self._settled_before
+        self._now[relative] = (stamp if settled else None, text_digest, document)
         return document
 
     def save(self) -> None:
         if self._now != self._known:
             self._cache.save(CACHE_NAME, self._key, self._now)
 
+    def _found(self, path: Path | str, relative: str,
+               optional_front_matter: bool) -> tuple[str, storyfiles.Document]:
+        """The digest of the file's text and its document: the known one when the text is the same."""
+        text = _text(path)
+        text_digest = digest(text)
+        known = self._known.get(relative)
+        if known and known[1] == text_digest:
+            return text_digest, known[2]
+        return text_digest, _parsed(text, optional_front_matter)
 
-def _parse(path: Path | str, optional_front_matter: bool) -> storyfiles.Document:
+    def _found_or_none(self, file: tuple[str, str]) -> tuple[str, storyfiles.Document] | None:
+        try:
+            return self._found(*file, optional_front_matter=False)
+        except (OSError, UnicodeDecodeError, storyfiles.StoryFileError):
+            return None
+
+
+def _stamp(status: os.stat_result) -> Stamp:
+    return status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns
+
+
+def _text(path: Path | str) -> str:
     with open(path, encoding="utf-8") as file:
-        text = file.read()
+        return file.read()
+
+
+def _parsed(text: str, optional_front_matter: bool) -> storyfiles.Document:
     if optional_front_matter and not text.startswith("---\n"):
         return storyfiles.Document({}, text.strip())
     return storyfiles.parse(text)
@@ -77,15 +127,21 @@ def load(config: Config, diagnostics: Diagnostics) -> Archive:
     issues: list[Issue] = []
     stories: list[Story] = []
     names: dict[str, str] = {}
-    for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE)):
-        folder = _rel(index.parent, content)
-        document = _read(index, f"{folder}/{index.name}", diagnostics, documents)
+    # Names and strings, not Path objects: with the cache, pathlib would be most of the work here.
+    folders = {_rel(index.parent, content): str(index.parent)
+               for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE))}
+    files = {folder: [storyfiles.ISSUE_FILE, *_story_names(where)] for folder, where in folders.items()}
+    documents.read_ahead([(f"{folders[folder]}/{name}", f"{folder}/{name}")
+                           for folder, in_folder in files.items() for name in in_folder])
+    for folder, where in folders.items():
+        document = _read(f"{where}/{storyfiles.ISSUE_FILE}", f"{folder}/{storyfiles.ISSUE_FILE}",
+                         diagnostics, documents)
         if document is None:
             continue
-        issue = _issue(document, f"{folder}/{index.name}")
+        issue = _issue(document, f"{folder}/{storyfiles.ISSUE_FILE}")
         names.setdefault(issue.newsletter, str(document.meta.get("newsletter_name") or issue.newsletter))
         issues.append(issue)
-        stories += _stories_of(issue, index.parent, folder, diagnostics, documents)
+        stories += _stories_of(issue, where, folder, files[folder][1:], diagnostics, documents)
     newsletters = tuple(
         Newsletter(slug, config.newsletters[slug].name if slug in config.newsletters else name)
         for slug, name in sorted(names.items())
@@ -141,13 +197,16 @@ def _issue_ref(entry: dict) -> IssueRef:
                     parse_date(entry.get("date")))
 
 
-def _stories_of(issue: Issue, folder: Path, relative: str, diagnostics: Diagnostics,
+def _story_names(folder: str) -> list[str]:
+    """The story files of an issue's folder, in name order."""
+    return sorted(n for n in os.listdir(folder) if n.endswith(".md") and n != storyfiles.ISSUE_FILE)
+
+
+def _stories_of(issue: Issue, where: str, relative: str, names: list[str], diagnostics: Diagnostics,
                 documents: Documents) -> list[Story]:
-    """The issue's stories, in file name order; `relative` is the folder under content/."""
+    """The issue's stories (the files `names` of the folder `where`, `relative` under content/)."""
     stories = []
-    # Names and strings, not Path objects: with the cache, pathlib would be most of the work here.
-    where = str(folder)
-    for name in sorted(n for n in os.listdir(where) if n.endswith(".md") and n != storyfiles.ISSUE_FILE):
+    for name in names:
         document = _read(f"{where}/{name}", f"{relative}/{name}", diagnostics, documents)
         if document is not None:
             stories.append(make_story(document, issue, f"{relative}/{name}"))

@@ -16,7 +16,6 @@ not HTML, and whatever shows it must sanitise it as it would any Markdown.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable, Iterable
 
@@ -42,7 +41,8 @@ _LABEL_SPECIAL = re.compile(r"([\\\[\]])")
 
 def markdown_path(page: str) -> str:
     """The Markdown twin of an output page: "import-ai/226/index.html" -> "import-ai/226/index.md"."""
-    return posixpath.join(posixpath.dirname(page), MARKDOWN_FILE)
+    folder = page.rpartition("/")[0]
+    return f"{folder}/{MARKDOWN_FILE}" if folder else MARKDOWN_FILE
 
 
 def jobs(archive: Archive, config: Config) -> list[PageJob]:
@@ -82,7 +82,8 @@ def linked_text(archive: Archive, text: str, link: Link) -> str:
 
 def _linker(path: str) -> Link:
     """Links from the Markdown file at `path`, naming files (…/index.md) so they work on disk."""
-    return lambda target: urls.relative(path, markdown_path(target), offline=True)
+    link = urls.linker(path, offline=True)
+    return lambda target: link(markdown_path(target))
 
 
 def _document(path: str, meta: dict, blocks: Iterable[str]) -> Page:
@@ -94,7 +95,7 @@ def _document(path: str, meta: dict, blocks: Iterable[str]) -> Page:
 
 def _label(text: str) -> str:
     """Text for inside [...]: brackets and backslashes escaped, so a title cannot end the link."""
-    return _LABEL_SPECIAL.sub(r"\\\1", text)
+    return _LABEL_SPECIAL.sub(r"\\\1", text) if _LABEL_SPECIAL.search(text) else text
 
 
 def _anchor(text: str, target: str, link: Link) -> str:

@@ -31,11 +31,11 @@ def cores() -> int:
 
 
 def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
-                 min_items: int = MIN_ITEMS, workers: int | None = None) -> list[Result]:
+                 min_items: int | None = None, workers: int | None = None) -> list[Result]:
     """[function(item) for item in items], shared among `workers` processes: by default one per
-    core when there are at least `min_items` items, else none."""
+    core when there are at least `min_items` (MIN_ITEMS) items, else none."""
     if workers is None:
-        workers = cores() if len(items) >= min_items else 1
+        workers = cores() if len(items) >= (MIN_ITEMS if min_items is None else min_items) else 1
     workers = min(workers, len(items))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]

@@ -413,7 +413,7 @@ def _linker(path: str, config: Config) -> Callable[[str], str]:
     if path == "404.html" and config.site.base_url:
         base = config.site.base_url.rstrip("/") + "/"
         return lambda target: urljoin(base, urls.relative(urls.HOME, target, offline))
-    return lambda target: urls.relative(path, target, offline)
+    return urls.linker(path, offline)
 
 
 # ---- pages -----------------------------------------------------------------------------------

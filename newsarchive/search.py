@@ -70,6 +70,7 @@ WORD_CHARS = "0-9a-z\u00c0-\u1fff\u2c00-\u2dff\u2e80-\u2fff\u3040-\ud7ff\uf900-\
 _WORD = re.compile(f"[{WORD_CHARS}]+")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _LINK_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')  # in sanitised or template-escaped HTML
+_NOT_A_PAGE = ("#", "http:", "https:", "mailto:")  # hrefs that name no file of the site
 LINKS_ID = "story-links"  # the id of a page's href -> doc key map
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps, made once
 
@@ -394,8 +395,8 @@ def link_keys(archive: Archive) -> dict[str, str]:
 
 class StoryLinks:
     """Adds to HTML pages the map of their links to story pages (doc keys from `keys`, story page
-    path -> doc key). Pages share most links (navigation, tags), so each link is resolved once
-    per folder."""
+    path -> doc key). Pages share most links (navigation, tags, other stories), so each is
+    resolved once: from the folder its leading "../" steps reach (_from_ancestor)."""
 
     def __init__(self, keys: Mapping[str, str]):
         self.keys = keys
@@ -406,6 +407,8 @@ class StoryLinks:
         folder = page.rpartition("/")[0]
         found = {}
         for escaped in _LINK_HREF.findall(text):
+            if escaped.startswith(_NOT_A_PAGE):
+                continue
             href = html.unescape(escaped) if "&" in escaped else escaped
             target = self._target(folder, href)
             if target is not None and target != page and target in self.keys:
@@ -413,9 +416,10 @@ class StoryLinks:
         return dict(sorted(found.items()))
 
     def _target(self, folder: str, href: str) -> str | None:
-        key = (folder, href)
+        key = _from_ancestor(folder, href)
         if key not in self._targets:
-            self._targets[key] = resolve(f"{folder}/index.html" if folder else "index.html", href)
+            base, rest = key
+            self._targets[key] = resolve(f"{base}/index.html" if base else "index.html", rest)
         return self._targets[key]
 
     def add_to(self, page: Page) -> Page:
@@ -432,3 +436,16 @@ class StoryLinks:
         end = text.rfind("</body>")
         at = end if end >= 0 else len(text)
         return Page(page.path, (text[:at] + block + text[at:]).encode("utf-8"))
+
+
+def _from_ancestor(folder: str, href: str) -> tuple[str, str]:
+    """(folder, href) as the same link from the folder its leading "../" steps reach: a story
+    page's links to other stories climb to the root, so pages in different folders share them."""
+    ups = 0
+    while href.startswith("../", 3 * ups):
+        ups += 1
+    parts = folder.split("/") if folder else []
+    rest = href[3 * ups:] or "./"
+    if not ups or ups > len(parts) or rest[0] in "/#?":
+        return folder, href
+    return "/".join(parts[:len(parts) - ups]), rest

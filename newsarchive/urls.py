@@ -7,6 +7,8 @@ in offline mode links name the file (".../index.html") so the site also works fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 RESERVED = frozenset(
     {"tags", "static", "search", "archive", "annotated", "notes-report", "404.html", "index.html"}
 )
@@ -49,24 +51,34 @@ def relative(from_page: str, to_path: str, offline: bool = False) -> str:
     "tags/ai/index.html" -> "import-ai/226/index.html" gives "../../import-ai/226/" (or
     "../../import-ai/226/index.html" offline). A "#fragment" on the target is kept.
     """
-    target, hash_mark, fragment = to_path.partition("#")
-    link = _relpath(target, from_page.rpartition("/")[0])
-    if not offline and (link == "index.html" or link.endswith("/index.html")):
-        link = link[: -len("index.html")] or "./"
-    return link + hash_mark + fragment
+    return linker(from_page, offline)(to_path)
 
 
-def _relpath(target: str, folder: str) -> str:
-    """posixpath.relpath for the clean, root-relative paths of the output (a build asks for a
-    hundred thousand links; relpath's normalising is most of its cost)."""
+def linker(from_page: str, offline: bool = False) -> Callable[[str], str]:
+    """`relative` from one page, its folder split once: a page holds dozens of links. The paths
+    are the output's clean, root-relative ones, so posixpath.relpath's normalising (most of its
+    cost, for the hundreds of thousands of links a build makes) is not needed."""
+    folder = from_page.rpartition("/")[0]
     start = folder.split("/") if folder else []
-    parts = target.split("/")
-    common = 0
-    for a, b in zip(start, parts, strict=False):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+    top, climb = (start[0] if start else None), "../" * len(start)
+
+    def link(to_path: str) -> str:
+        target, hash_mark, fragment = to_path.partition("#")
+        parts = target.split("/")
+        if parts[0] != top:  # most links leave the page's top folder: up to the root and down
+            found = climb + target or "."
+        else:
+            common = 0
+            for a, b in zip(start, parts, strict=False):
+                if a != b:
+                    break
+                common += 1
+            found = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+        if not offline and (found == "index.html" or found.endswith("/index.html")):
+            found = found[: -len("index.html")] or "./"
+        return found + hash_mark + fragment
+
+    return link
 
 
 def absolute(base_url: str, to_path: str) -> str:

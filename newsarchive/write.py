@@ -65,6 +65,7 @@ class Staging:
         self._still = still_written(output_dir, self.written)
         _remove(self.folder)
         self.folder.mkdir(parents=True)
+        self._folders = {""}  # made in the staging folder (by this process: workers add their own)
 
     def put(self, page: Page) -> None:
         """Write the page aside, unless the output already has these bytes there. Forked
@@ -72,9 +73,12 @@ class Staging:
         old = self.output_dir / page.path
         if not self.whole and self._still(page.path) and _same_bytes(old, page.content):
             return
-        target = self.folder / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(page.content)
+        folder, _, _ = page.path.rpartition("/")
+        if folder not in self._folders:  # a build writes tens of thousands of files, a few per folder
+            os.makedirs(f"{self.folder}/{folder}", exist_ok=True)
+            self._folders.add(folder)
+        with open(f"{self.folder}/{page.path}", "wb") as file:
+            file.write(page.content)
 
     def finish(self, paths: Iterable[str]) -> dict[str, Stamp]:
         """Move what was written aside into the output, delete the files of pages that are gone,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import pipeline
+from newsarchive import parallel, pipeline
 from newsarchive.config import Config
 from tests.conftest import ROOT
 from tests.helpers import copy_samples
@@ -138,3 +138,17 @@ def test_an_unchanged_rebuild_reports_the_same_problems(built):
     again = pipeline.build(built)
     assert again.kept and again.rendered == 0
     assert first and again.diagnostics.problems == first
+
+
+def test_a_build_spread_over_worker_processes_writes_what_one_process_writes(tmp_path, monkeypatch):
+    """Loading, enrich's reading of texts, Markdown and pages, each shared among forked workers
+    (the sample archive is small, so every step is made to spread), give the same bytes."""
+    copy_samples(tmp_path / "content")
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    alone = _config(tmp_path, "alone").with_build(cache_dir=str(tmp_path / "alone-cache"))
+    pipeline.build(alone)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    spread = _config(tmp_path, "spread").with_build(cache_dir=str(tmp_path / "spread-cache"))
+    pipeline.build(spread)
+    assert _files(spread.output_dir) == _files(alone.output_dir)

@@ -44,14 +44,26 @@ def _load(config: Config) -> tuple[object, list[str]]:
 
 def _count_reads(monkeypatch) -> list[str]:
     read: list[str] = []
-    real = load_module._parse
+    real = load_module._text
 
-    def counting(path, optional_front_matter):
+    def counting(path):
         read.append(str(path))
-        return real(path, optional_front_matter)
+        return real(path)
 
-    monkeypatch.setattr(load_module, "_parse", counting)
+    monkeypatch.setattr(load_module, "_text", counting)
     return read
+
+
+def _count_parses(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    real = load_module._parsed
+
+    def counting(text, optional_front_matter):
+        parsed.append(text)
+        return real(text, optional_front_matter)
+
+    monkeypatch.setattr(load_module, "_parsed", counting)
+    return parsed
 
 
 def _story(config: Config) -> Path:
@@ -89,12 +101,17 @@ def test_an_edit_that_puts_the_mtime_back_is_read_again(config):
     assert "Meridiam" in archive.story_by_id[STORY_ID].title
 
 
-def test_a_file_modified_just_now_is_not_trusted_by_its_stamp(config, monkeypatch):
+def test_a_file_modified_just_now_is_not_trusted_by_its_stamp_but_parsed_only_if_its_text_changed(
+        config, monkeypatch):
     monkeypatch.setattr(load_module, "SETTLE_NS", 10**12)
-    _load(config)
-    read = _count_reads(monkeypatch)
-    _load(config)
-    assert len(read) > 0
+    first, _ = _load(config)
+    read, parsed = _count_reads(monkeypatch), _count_parses(monkeypatch)
+    assert _load(config)[0] == first
+    assert len(read) > 0 and parsed == []
+    story = _story(config)
+    story.write_text(story.read_text(encoding="utf-8").replace("Meridian", "Meridiam", 1), encoding="utf-8")
+    archive, _ = _load(config)
+    assert "Meridiam" in archive.story_by_id[STORY_ID].title and len(parsed) == 1
 
 
 def test_a_broken_story_file_is_reported_on_every_build(config):

@@ -11,6 +11,7 @@ tags) is worked out on every build from these.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from .. import parallel
 from ..cache import Cache, digest
 from ..model import Story
 from . import bags, links, related, tags
@@ -77,13 +79,25 @@ def facts(stories: Sequence[Story], taxonomy: tags.Taxonomy, cache: Cache | None
         if story_digest not in row:
             row[story_digest] = len(known.digests) + len(unread)
             unread[story_digest] = story
-    read = _read(list(unread.values()), taxonomy) if unread else NO_FACTS
+    read = _read_spread(list(unread.values()), taxonomy) if unread else NO_FACTS
     where = np.array([row[d] for d in digests], dtype=np.int64)
     found = Facts(digests, *(bags.stacked([getattr(known, name), getattr(read, name)]).rows(where)
                              for name in _BAGS))
     if cache and digests != known.digests:
         cache.save(FACTS_ENTRY, key, found)
     return found
+
+
+def _read_spread(stories: list[Story], taxonomy: tags.Taxonomy) -> Facts:
+    """`_read`, the stories shared out among the cores in runs (a first build reads them all);
+    bags list their tokens sorted, so stacking the runs' bags gives what one `_read` would."""
+    runs = parallel.cores() if len(stories) >= parallel.MIN_ITEMS else 1
+    size = -(-len(stories) // runs)
+    read = parallel.map_in_order(functools.partial(_read, taxonomy=taxonomy),
+                                 [stories[start:start + size] for start in range(0, len(stories), size)],
+                                 min_items=2)
+    return read[0] if len(read) == 1 else Facts((), *(bags.stacked([getattr(f, name) for f in read])
+                                                      for name in _BAGS))
 
 
 def _read(stories: list[Story], taxonomy: tags.Taxonomy) -> Facts:
