@@ -26,6 +26,7 @@ from typing import Any
 from . import parallel
 from .model import Page
 
+SHORT = 32  # a string value up to this long stands for itself as its digest
 Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
 _MISSING = object()
 
@@ -139,6 +140,8 @@ class Fingerprints:
         self._values: list[Any] = []  # the value each depth is pickling
 
     def of(self, value: Any) -> str:
+        if type(value) is str and len(value) <= SHORT:  # itself (digests never hold "="): most search keys
+            return "=" + value
         if self._reducers[type(value)] is _reduced:  # not a record
             return self._pickled(value)
         known = self._objects.get(id(value))
@@ -311,10 +314,11 @@ class Pager:
             if old and self._kept(old, inputs):
                 records[job.path] = old
             else:
-                todo.append(job)
+                todo.append((job, inputs))
         values, carried, count = {}, [], 0
         interned: dict[Dep, Dep] = {}
-        for job, (pages, record, found) in zip(todo, parallel.map_in_order(self._make, todo), strict=True):
+        made = parallel.map_in_order(self._make, todo)
+        for (job, _), (pages, record, found) in zip(todo, made, strict=True):
             deps = tuple(interned.setdefault(dep, dep) for dep in record.deps)  # one object for equal ones
             records[job.path] = dataclasses.replace(record, deps=deps)
             values.update(found)
@@ -329,13 +333,15 @@ class Pager:
             self._changed = self.values.changed(self.previous.values)
         return self._changed.isdisjoint(old.deps)
 
-    def _make(self, job: PageJob) -> tuple[list[Page], PageRecord, dict[Dep, str]]:
+    def _make(self, todo: tuple[PageJob, str | None]) -> tuple[list[Page], PageRecord, dict[Dep, str]]:
+        job, inputs = todo
         self.tracker.take()
         made = job.make(self.view)
         pages = made if isinstance(made, list) else [made]
         deps = tuple(sorted(self.tracker.take(), key=repr))
         carried = [back for page in pages if (back := self.output(page)) is not None]
-        record = PageRecord(tuple(page.path for page in pages), self.values.fingerprints.of(job.inputs), deps)
+        inputs = inputs or self.values.fingerprints.of(job.inputs)
+        record = PageRecord(tuple(page.path for page in pages), inputs, deps)
         return carried, record, {dep: self.values.of(dep) for dep in deps}
 
     def _values(self, records: dict[str, PageRecord], made: dict[Dep, str]) -> dict[Dep, str]:
