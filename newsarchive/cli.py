@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import logging
 import os
@@ -29,8 +30,15 @@ class UsageError(Exception):
     """Bad options or setup; printed as one line, exit code 2."""
 
 
+# A build holds millions of long-lived objects (the archive, the build cache's records); at the
+# collector's default thresholds its full collections scan them again and again: 1.2 s of a 9 s
+# rebuild at 10,000 stories, 0.5 s with these. Garbage is still freed as it was, by reference count.
+GC_THRESHOLDS = (50_000, 20, 10)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(format="%(message)s", level=logging.INFO)
+    gc.set_threshold(*GC_THRESHOLDS)
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
     try:
         return args.run(args)

@@ -70,8 +70,8 @@ class Staging:
     def put(self, page: Page) -> None:
         """Write the page aside, unless the output already has these bytes there. Forked
         workers put pages too: what they write is found in the folder by finish()."""
-        old = self.output_dir / page.path
-        if not self.whole and self._still(page.path) and _same_bytes(old, page.content):
+        if (not self.whole and self._still(page.path)
+                and _same_bytes(self.output_dir / page.path, page.content)):
             return
         folder, _, _ = page.path.rpartition("/")
         if folder not in self._folders:  # a build writes tens of thousands of files, a few per folder
