@@ -49,39 +49,39 @@ class Documents:
         self._key = digest(str(config.content_dir.resolve()))
         self._known: dict[str, Entry] = self._cache.load(CACHE_NAME, self._key) or {}
         self._now: dict[str, Entry] = {}
-        self._ahead: dict[str, tuple[Stamp, tuple[str, storyfiles.Document]]] = {}  # see read_ahead
+        self._stamps: dict[str, Stamp] = {}  # path -> its stamp, as read_ahead took it
+        self._ahead: dict[str, tuple[str, storyfiles.Document]] = {}  # path -> what read_ahead found
         self._settled_before = time.time_ns() - SETTLE_NS
 
     def read_ahead(self, files: list[tuple[str, str]]) -> None:
-        """Read, spread over the cores, the story files (path, relative) whose stamp is not the
-        one recorded: most of a first build's loading. `read` takes what was found while the
-        file keeps the stamp it had before; a file that fails is read again there, for its
-        problem to be reported."""
+        """Stamp the story files (path, relative), and read, spread over the cores, those whose
+        stamp is not the one recorded: most of a first build's loading. `read` then takes each
+        file's stamp and what was found from here; a file that fails is read again there, for
+        its problem to be reported."""
         todo = []
         for path, relative in files:
             try:
-                stamp = _stamp(os.stat(path))
+                stamp = self._stamps[path] = _stamp(os.stat(path))
             except OSError:
                 continue  # read reports it
             known = self._known.get(relative)
             if not (known and known[0] == stamp):
-                todo.append((path, relative, stamp))
-        found = parallel.map_in_order(self._found_or_none, [(path, relative) for path, relative, _ in todo])
-        self._ahead = {path: (stamp, got) for (path, _, stamp), got in zip(todo, found, strict=True) if got}
+                todo.append((path, relative))
+        found = parallel.map_in_order(self._found_or_none, todo)
+        self._ahead = {path: got for (path, _), got in zip(todo, found, strict=True) if got}
 
     def read(self, path: Path | str, relative: str, optional_front_matter: bool) -> storyfiles.Document:
         """The file's document; OSError, UnicodeDecodeError or StoryFileError as reading it raises."""
-        status = os.stat(path)  # before reading: a write after this changes the stamp for next time
-        stamp = _stamp(status)
+        # Stamped before reading: a write after this changes the stamp for next time.
+        stamp = self._stamps.pop(str(path), None) or _stamp(os.stat(path))
         known = self._known.get(relative)
-        ahead = self._ahead.pop(str(path), None)
         if known and known[0] == stamp:
             text_digest, document = known[1], known[2]
-        elif ahead and ahead[0] == stamp:
-            text_digest, document = ahead[1]
+        elif str(path) in self._ahead:
+            text_digest, document = self._ahead.pop(str(path))
         else:
             text_digest, document = self._found(path, relative, optional_front_matter)
-        settled = max(status.st_mtime_ns, status.st_ctime_ns) < self._settled_before
+        settled = max(stamp[2], stamp[3]) < self._settled_before  # its modification and change times
         self._now[relative] = (stamp if settled else None, text_digest, document)
         return document
 
