@@ -32,8 +32,12 @@ NOTES_DIR = "notes"
 TAG_NOTES = "_tags"  # content/notes/_tags/<tag>.md holds a tag page's note
 CACHE_NAME = "load"
 # No file system's clock ticks more coarsely (FAT: 2 s; ext3, HFS+: 1 s): a file modified this
-# recently is read again by the next build rather than trusted by its stamp.
+# recently is read again by the next build rather than trusted by its stamp. A file whose times
+# hold fractions of a second lies on a file system that keeps them, whose clock ticks every few
+# milliseconds (Linux: 1/HZ, at most 10 ms; NTFS: about 16 ms): FINE_SETTLE_NS is enough there,
+# and the build right after a first build, which wrote every story file, need not read them again.
 SETTLE_NS = 2_000_000_000
+FINE_SETTLE_NS = 100_000_000
 
 Stamp = tuple[int, int, int, int]  # size, inode, modification and change times (ns)
 # The file's stamp (None when it was too recent to be trusted alone), its text's digest, its document
@@ -51,7 +55,7 @@ class Documents:
         self._now: dict[str, Entry] = {}
         self._stamps: dict[str, Stamp] = {}  # path -> its stamp, as read_ahead took it
         self._ahead: dict[str, tuple[str, storyfiles.Document]] = {}  # path -> what read_ahead found
-        self._settled_before = time.time_ns() - SETTLE_NS
+        self._started = time.time_ns()
 
     def read_ahead(self, files: list[tuple[str, str]]) -> None:
         """Stamp the story files (path, relative), and read, spread over the cores, those whose
@@ -81,9 +85,14 @@ class Documents:
             text_digest, document = self._ahead.pop(str(path))
         else:
             text_digest, document = self._found(path, relative, optional_front_matter)
-        settled = max(stamp[2], stamp[3]) < self._settled_before  # its modification and change times
-        self._now[relative] = (stamp if settled else None, text_digest, document)
+        self._now[relative] = (stamp if self._settled(stamp) else None, text_digest, document)
         return document
+
+    def _settled(self, stamp: Stamp) -> bool:
+        """Whether the file's modification and change times are old enough to trust its stamp."""
+        times = stamp[2:]
+        whole_seconds = any(t % 1_000_000_000 == 0 for t in times)
+        return max(times) < self._started - (SETTLE_NS if whole_seconds else FINE_SETTLE_NS)
 
     def save(self) -> None:
         if self._now != self._known:

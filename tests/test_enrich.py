@@ -137,6 +137,26 @@ def test_related_stories_share_tags_or_words_and_give_a_reason():
     assert all(r.story != "other/5/c" for r in related)
 
 
+def test_a_story_taking_a_tag_no_other_story_has_changes_no_other_storys_related_stories():
+    """Tag bonuses do not hang on the archive's rarest tag: an edit that makes a new tag would
+    otherwise shift every score and make every story page anew."""
+    def stories(extra_tag: tuple[str, ...]):
+        return [
+            _story("field-notes/1/a", "Robot arms", "Robot arms grasp cups.", tags=["robots", "grasping"]),
+            _story("field-notes/1/b", "Robot hands", "Robot hands grasp pens.", tags=["robots", "grasping"]),
+            _story("other/5/c", "Rice yields", "Farmers measure rice yields.", tags=["farming", "rice"]),
+            _story("other/5/d", "Rice prices", "Traders watch rice prices.", tags=["farming", "rice"]),
+            _story("other/5/e", "Robot farms", "Robots plant rice.", tags=["robots", "farming", *extra_tag]),
+        ]
+
+    before, _ = _enrich(_archive(stories(())))
+    after, _ = _enrich(_archive(stories(("one-of-a-kind",))))
+    assert len(after.tags["one-of-a-kind"]) == 1
+    assert before.related["field-notes/1/a"]  # the test compares scores, not empty lists
+    assert {sid: r for sid, r in after.related.items() if sid != "other/5/e"} == \
+        {sid: r for sid, r in before.related.items() if sid != "other/5/e"}
+
+
 def test_an_issue_without_a_date_takes_the_date_another_issue_gives_it():
     archive = _archive([_story("field-notes/2/a", "A", "A.", date=None), _story("field-notes/3/b", "B", "B.")])
     from newsarchive.model import IssueRef

@@ -27,6 +27,7 @@ TICK = 0.05  # longer than a file system's clock tick: a write after it gets a n
 def config(tmp_path: Path, monkeypatch) -> Config:
     """Ingested sample content; files count as settled at once, so a test need not wait."""
     monkeypatch.setattr(load_module, "SETTLE_NS", 0)
+    monkeypatch.setattr(load_module, "FINE_SETTLE_NS", 0)
     content = copy_samples(tmp_path / "content")
     (content / "notes" / "tensor-dispatch").mkdir(parents=True, exist_ok=True)
     (content / "notes" / "tensor-dispatch" / "41.md").write_text("A note on the issue.\n", encoding="utf-8")
@@ -104,6 +105,7 @@ def test_an_edit_that_puts_the_mtime_back_is_read_again(config):
 def test_a_file_modified_just_now_is_not_trusted_by_its_stamp_but_parsed_only_if_its_text_changed(
         config, monkeypatch):
     monkeypatch.setattr(load_module, "SETTLE_NS", 10**12)
+    monkeypatch.setattr(load_module, "FINE_SETTLE_NS", 10**12)
     first, _ = _load(config)
     read, parsed = _count_reads(monkeypatch), _count_parses(monkeypatch)
     assert _load(config)[0] == first
@@ -112,6 +114,19 @@ def test_a_file_modified_just_now_is_not_trusted_by_its_stamp_but_parsed_only_if
     story.write_text(story.read_text(encoding="utf-8").replace("Meridian", "Meridiam", 1), encoding="utf-8")
     archive, _ = _load(config)
     assert "Meridiam" in archive.story_by_id[STORY_ID].title and len(parsed) == 1
+
+
+def test_a_file_with_whole_second_times_waits_longer_before_its_stamp_is_trusted(config, monkeypatch):
+    """Such times come from a file system with a coarse clock (FAT, ext3, HFS+), where a second
+    write within the same second or two keeps the stamp; finer times are trusted sooner."""
+    monkeypatch.setattr(load_module, "SETTLE_NS", 10**12)
+    story = _story(config)
+    whole_second = time.time_ns() // 10**9 * 10**9
+    os.utime(story, ns=(whole_second, whole_second))
+    _load(config)
+    read = _count_reads(monkeypatch)
+    _load(config)
+    assert read == [str(story)]
 
 
 def test_a_broken_story_file_is_reported_on_every_build(config):

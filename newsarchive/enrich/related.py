@@ -1,15 +1,15 @@
 """Related stories: for every story, the most similar stories across all newsletters.
 
 Similarity is the cosine of TF-IDF vectors of the stories' words (each story keeps its
-TERMS_PER_STORY strongest terms) plus TAG_WEIGHT for each shared tag, weighted by how rare the tag
-is. Candidates come from an inverted index over those terms and tags; a term or tag held by more
-than MAX_POSTINGS stories keeps only its strongest postings (for a tag, whose postings all weigh
-the same, those of the smallest ids), and a story looks up its strongest terms only while their
-postings add up to QUERY_POSTINGS, so it meets a bounded number of others and the work grows with
-the archive, not with its square. A story's score for another sums the products of the weights it
-looks up with that story's postings: a pruned posting or term adds nothing. The index is a sparse
-matrix, and a block of stories is scored by one sparse product. Ties (at 6 decimal places) go to
-the story closer in date, then to the smaller id.
+TERMS_PER_STORY strongest terms) plus, for each shared tag, TAG_WEIGHT scaled by how rare the tag
+is (its idf over that of a tag of one story). Candidates come from an inverted index over those
+terms and tags; a term or tag held by more than MAX_POSTINGS stories keeps only its strongest
+postings (for a tag, whose postings all weigh the same, those of the smallest ids), and a story
+looks up its strongest terms only while their postings add up to QUERY_POSTINGS, so it meets a
+bounded number of others and the work grows with the archive, not with its square. A story's score
+for another sums the products of the weights it looks up with that story's postings: a pruned
+posting or term adds nothing. The index is a sparse matrix, and a block of stories is scored by one
+sparse product. Ties (at 6 decimal places) go to the story closer in date, then to the smaller id.
 """
 
 from __future__ import annotations
@@ -136,8 +136,10 @@ def _index(weights: sparse.csr_matrix, has_tag: sparse.csr_matrix,
     order = np.lexsort((rows, -values, cols))
     kept = order[_ranks(cols[order]) < MAX_POSTINGS]
     postings = sparse.csr_matrix((values[kept], (cols[kept], rows[kept])), shape=held.shape[::-1])
-    top_tag_weight = max(tag_weight.values(), default=1.0)
-    bonus = np.array([TAG_WEIGHT * w / top_tag_weight for w in tag_weight.values()])
+    # Scaled by the weight of a tag only one story holds, not by the rarest tag's: one edit that
+    # makes or drops the rarest tag would change every story's scores (and page) otherwise.
+    one_story_weight = math.log(1 + has_tag.shape[0])
+    bonus = np.array([TAG_WEIGHT * w / one_story_weight for w in tag_weight.values()])
     terms = _within_budget(weights, np.diff(postings.indptr)[:weights.shape[1]])
     return sparse.hstack([terms, has_tag @ sparse.diags(bonus)], format="csr"), postings
 
