@@ -58,6 +58,7 @@ class TagsSection:
     automatic: bool = True  # also tag organisations, models and datasets that stories name
     min_stories: int = 2  # an automatic tag needs this many stories
     max_share: float = 0.3  # ...and is dropped when more than this share of stories name it
+    per_page: int = 100  # stories on each page of a tag; the others go on its next pages
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def load_config(path: Path) -> Config:
     problems: list[str] = []
     values = _convert(Config, raw, "", problems, skip={"root"})
     if values is not None:
-        problems += _form_problems(values.forms) + _style_problems(values.site)
+        problems += _form_problems(values.forms) + _style_problems(values.site) + _tags_problems(values.tags)
     if problems:
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return dataclasses.replace(values, root=path.resolve().parent)
@@ -214,6 +215,12 @@ def _style_problems(site: SiteSection | None) -> list[str]:
     return [f"[site].{key}: unknown Pygments style {name!r}{_suggest(name, styles)}"
             for key, name in (("code_style", site.code_style), ("code_style_dark", site.code_style_dark))
             if name not in styles]
+
+
+def _tags_problems(tags: TagsSection | None) -> list[str]:
+    if tags is None or type(tags.per_page) is not int or tags.per_page >= 1:  # a wrong type: reported
+        return []
+    return [f"[tags].per_page: expected at least 1 story a page, got {tags.per_page}"]
 
 
 def _table_path(where: str, key: str) -> str:

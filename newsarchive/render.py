@@ -39,17 +39,20 @@ from newsarchive.ids import slugify
 from newsarchive.model import Archive, Note, Page, Story, issue_order
 from newsarchive.views import (
     RATING_SCALE,
+    Pages,
     annotated_stories,
     by_month,
     by_year,
     by_year_and_month,
     date_label,
     neighbours,
+    paginate,
     ref_of,
     stars,
     tag_cloud,
     tag_counts,
     tag_name,
+    timeline,
 )
 
 HOME_ISSUES = 30  # newest issues listed on the home page; the newsletter pages list them all
@@ -161,7 +164,7 @@ def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRe
         *_story_pages(archive),
         *_issue_pages(archive, config, renderer),
         *_newsletter_pages(archive),
-        *_tag_pages(archive),
+        *_tag_pages(archive, config.tags.per_page),
     ]
 
 
@@ -479,12 +482,17 @@ def _newsletter_pages(archive: Archive) -> Iterator[TemplateJob]:
             feed=_feed_beside(path), newsletter=newsletter, years=by_year(issues), issue_count=len(issues)))
 
 
-def _tag_pages(archive: Archive) -> Iterator[TemplateJob]:
+def _tag_pages(archive: Archive, per_page: int) -> Iterator[TemplateJob]:
+    """A tag's stories by month, newest first, `per_page` to a page: an edit makes anew only the
+    page that lists the story, and no page grows with the archive."""
     for tag, ids in sorted(archive.tags.items()):
-        months = by_month(archive, (archive.story_by_id[i] for i in ids))
-        path = urls.tag_path(tag)
-        yield TemplateJob("tag.html", path, dict(
-            tag=tag, name=tag_name(archive, tag), months=months, count=len(ids), feed=_feed_beside(path)))
+        pages = paginate(by_month(archive, (archive.story_by_id[i] for i in ids)), per_page)
+        paths = tuple(urls.tag_path(tag, number) for number in range(1, len(pages) + 1))
+        shared = dict(tag=tag, name=tag_name(archive, tag), count=len(ids), feed=_feed_beside(paths[0]),
+                      timeline=timeline(pages, paths))
+        for number, months in enumerate(pages, 1):
+            yield TemplateJob("tag.html", paths[number - 1], dict(
+                shared, months=months, pages=Pages(number, paths)))
 
 
 def _feed_beside(path: str) -> str:

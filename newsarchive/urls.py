@@ -33,8 +33,9 @@ def newsletter_path(slug: str) -> str:
     return f"{newsletter_dir(slug)}/index.html"
 
 
-def tag_path(tag: str) -> str:
-    return f"tags/{tag}/index.html"
+def tag_path(tag: str, page: int = 1) -> str:
+    """A tag's page; when its stories fill several, the others are page/2/, page/3/ and on."""
+    return f"tags/{tag}/index.html" if page == 1 else f"tags/{tag}/page/{page}/index.html"
 
 
 HOME = "index.html"

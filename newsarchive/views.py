@@ -48,6 +48,44 @@ class Month:
     label: str  # "March 2026", or "Undated"
     anchor: str  # "2026-03", or "undated"
     stories: list[Story]
+    continued: bool = False  # the month began on the page before
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineMonth:
+    """A month on the timeline atop every page of a tag: a jump to where its stories begin."""
+
+    label: str
+    anchor: str
+    count: int  # its stories, on all pages
+    path: str  # the page its first story is on
+
+
+@dataclass(frozen=True, slots=True)
+class Pages:
+    """Where one page of a list split over several pages stands among them."""
+
+    number: int  # from 1
+    paths: tuple[str, ...]  # every page's output path, the first page's first
+
+    @property
+    def newer(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def older(self) -> str | None:
+        return self.paths[self.number] if self.number < len(self.paths) else None
+
+    def window(self, around: int = 2) -> list[tuple[int, str] | None]:
+        """(number, path) of the first page, the last and those within `around` of this one; None
+        where pages are left out between them."""
+        shown = sorted({1, len(self.paths), *range(self.number - around, self.number + around + 1)})
+        found: list[tuple[int, str] | None] = []
+        for number in (n for n in shown if 1 <= n <= len(self.paths)):
+            if found and found[-1] is not None and found[-1][0] != number - 1:
+                found.append(None)
+            found.append((number, self.paths[number - 1]))
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +203,35 @@ def by_month(archive: Archive, stories: Iterable[Story]) -> list[Month]:
         if month else Month("Undated", "undated", list(group))
         for month, group in groups
     ]
+
+
+def paginate(months: list[Month], per_page: int) -> list[list[Month]]:
+    """Months (as by_month gives them) on pages of `per_page` stories: a month cut by the end of a
+    page goes on, marked continued, at the top of the next. One page when there is no story."""
+    pages: list[list[Month]] = []
+    page: list[Month] = []
+    room = per_page
+    for month in months:
+        stories, continued = month.stories, False
+        while stories:
+            if room == 0:
+                pages.append(page)
+                page, room = [], per_page
+            page.append(Month(month.label, month.anchor, stories[:room], continued))
+            stories, room, continued = stories[room:], max(room - len(stories), 0), True
+    pages.append(page)
+    return pages
+
+
+def timeline(pages: list[list[Month]], paths: tuple[str, ...]) -> list[TimelineMonth]:
+    """Every month of the pages, newest first, with its count and the page it begins on."""
+    months: dict[str, TimelineMonth] = {}
+    for page, path in zip(pages, paths, strict=True):
+        for month in page:
+            known = months.get(month.anchor)
+            count = len(month.stories) + (known.count if known else 0)
+            months[month.anchor] = TimelineMonth(month.label, month.anchor, count, known.path if known else path)
+    return list(months.values())
 
 
 def neighbours(archive: Archive, story: Story) -> tuple[Story | None, Story | None]:

@@ -54,3 +54,9 @@ def test_code_styles_must_be_pygments_styles(tmp_path):
     assert _load(tmp_path, '[site]\ncode_style = "monokai"\n').site.code_style == "monokai"
     with pytest.raises(ConfigError, match=r"\[site\]\.code_style_dark: unknown Pygments style 'monokay' \(did you mean 'monokai'\?\)"):
         _load(tmp_path, '[site]\ncode_style_dark = "monokay"\n')
+
+
+def test_a_tag_page_holds_at_least_one_story(tmp_path):
+    assert _load(tmp_path, "[tags]\nper_page = 20\n").tags.per_page == 20
+    with pytest.raises(ConfigError, match=r"\[tags\]\.per_page: expected at least 1 story a page, got 0"):
+        _load(tmp_path, "[tags]\nper_page = 0\n")

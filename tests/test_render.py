@@ -50,9 +50,9 @@ def small_archive() -> Archive:
     return Archive(newsletters, (*import_ai, batch), stories, tags)
 
 
-def render_pages(archive: Archive) -> dict[str, str]:
+def render_pages(archive: Archive, config: Config | None = None) -> dict[str, str]:
     """Output path -> text of every page, asset and feed the archive gives with the real theme."""
-    config = Config(root=ROOT)
+    config = config or Config(root=ROOT)
     built = render.render(archive, config) + render.static_pages(config)  # render includes the feeds
     return {page.path: page.content.decode("utf-8") for page in built}
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
 from newsarchive import views
+from newsarchive.config import Config, TagsSection
 from newsarchive.model import Archive, IssueRef, Note, Related
-from tests.test_render import assert_links_resolve, render_pages, small_archive
+from tests.test_render import ROOT, assert_links_resolve, render_pages, small_archive
 
 FOLDS = "import-ai/226/deepmind-folds-proteins"
 LAST = "import-ai/226/last-one"
@@ -135,6 +137,37 @@ def test_tag_page_is_a_timeline_by_month(pages):
         ">November 2020</h2>") < html.index("Robots Learn")
     assert '<a href="#2020-12">December 2020' in html
     assert "DeepMind did it." in html and "Then more." not in html
+
+
+def test_a_tag_with_more_stories_than_a_page_holds_goes_on_over_numbered_pages():
+    base = small_archive()
+    archive = dataclasses.replace(base, tags={**base.tags, "all": tuple(s.id for s in base.stories)})
+    config = Config(root=ROOT, tags=TagsSection(per_page=2))
+    pages = render_pages(archive, config)
+    first, second, third = (pages[p] for p in ("tags/all/index.html", "tags/all/page/2/index.html",
+                                               "tags/all/page/3/index.html"))
+    assert "tags/all/page/4/index.html" not in pages
+    listed = [re.findall(r'class="story-row__title"><a href="[^"]*">([^<]*)', html) for html in (first, second, third)]
+    assert [len(titles) for titles in listed] == [2, 2, 1]
+    assert sorted(sum(listed, [])) == sorted(s.title for s in base.stories)
+    # December 2020 holds three stories: two on the first page, the third begins the second.
+    assert '<h2 id="2020-12-continued" class="month__title">December 2020 <span class="month__more">' in second
+    assert '<a href="#2020-12">December 2020 <span class="tag__count">3</span>' in first
+    assert '<a href="page/2/#2020-11">November 2020' in first and '<a href="../../#2020-12">' in second
+    assert "5 stories across 3 months, newest first · page 2 of 3" in second
+    assert "<title>all · page 2 · Tags" in second and 'href="../../feed.xml"' in second
+    assert 'rel="next">Older' in first and 'rel="prev">' not in first
+    assert '<a class="page-numbers__step" href="../2/" rel="prev">' in third and 'rel="next">Older' not in third
+    assert "page-numbers" not in pages["tags/biology/index.html"]
+    assert_links_resolve(pages)
+
+
+def test_page_numbers_show_the_ends_and_the_pages_near_this_one():
+    paths = tuple(f"p{n}" for n in range(1, 11))
+    assert views.Pages(5, paths).window() == [(1, "p1"), None, *((n, f"p{n}") for n in range(3, 8)),
+                                              None, (10, "p10")]
+    assert views.Pages(1, paths[:3]).window() == [(1, "p1"), (2, "p2"), (3, "p3")]
+    assert views.Pages(2, paths).newer == "p1" and views.Pages(10, paths).older is None
 
 
 def test_tags_index_is_a_sized_cloud_sorted_by_name(pages):
