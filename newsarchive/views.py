@@ -229,8 +229,8 @@ def timeline(pages: list[list[Month]], paths: tuple[str, ...]) -> list[TimelineM
     for page, path in zip(pages, paths, strict=True):
         for month in page:
             known = months.get(month.anchor)
-            count = len(month.stories) + (known.count if known else 0)
-            months[month.anchor] = TimelineMonth(month.label, month.anchor, count, known.path if known else path)
+            count, first = (known.count, known.path) if known else (0, path)
+            months[month.anchor] = TimelineMonth(month.label, month.anchor, count + len(month.stories), first)
     return list(months.values())
 
 

@@ -147,17 +147,20 @@ def test_a_tag_with_more_stories_than_a_page_holds_goes_on_over_numbered_pages()
     first, second, third = (pages[p] for p in ("tags/all/index.html", "tags/all/page/2/index.html",
                                                "tags/all/page/3/index.html"))
     assert "tags/all/page/4/index.html" not in pages
-    listed = [re.findall(r'class="story-row__title"><a href="[^"]*">([^<]*)', html) for html in (first, second, third)]
+    title = re.compile(r'class="story-row__title"><a href="[^"]*">([^<]*)')
+    listed = [title.findall(html) for html in (first, second, third)]
     assert [len(titles) for titles in listed] == [2, 2, 1]
     assert sorted(sum(listed, [])) == sorted(s.title for s in base.stories)
     # December 2020 holds three stories: two on the first page, the third begins the second.
-    assert '<h2 id="2020-12-continued" class="month__title">December 2020 <span class="month__more">' in second
+    assert '<h2 id="2020-12-continued" class="month__title">December 2020 <span class="month__more">' \
+        in second
     assert '<a href="#2020-12">December 2020 <span class="tag__count">3</span>' in first
     assert '<a href="page/2/#2020-11">November 2020' in first and '<a href="../../#2020-12">' in second
     assert "5 stories across 3 months, newest first · page 2 of 3" in second
     assert "<title>all · page 2 · Tags" in second and 'href="../../feed.xml"' in second
     assert 'rel="next">Older' in first and 'rel="prev">' not in first
-    assert '<a class="page-numbers__step" href="../2/" rel="prev">' in third and 'rel="next">Older' not in third
+    assert '<a class="page-numbers__step" href="../2/" rel="prev">' in third
+    assert 'rel="next">Older' not in third
     assert "page-numbers" not in pages["tags/biology/index.html"]
     assert_links_resolve(pages)
 
