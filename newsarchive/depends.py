@@ -1,15 +1,15 @@
 """Render stage helper: what each page read, so that a rebuild renders again only the pages whose
 inputs changed.
 
-Templates (and the code of other page jobs) see the archive through recording views. Every lookup
-a page makes is noted as a dependency: a story, issue or note by id, the backlinks or tags of an
-id, the length of a list, a whole collection when the page walks it, a `ref()` or `tag_name()` it
-asked for, each template it is made of. After a build each page's record holds the digest of the
-objects it was given and the dependencies it read, and the build keeps the value each dependency
-had, once for all pages. The next build finds the dependencies whose value changed; a page whose
-inputs are the same and that read none of them is kept as the file already written. The
-mechanism knows nothing about particular templates, so a theme's own templates are tracked the
-same way.
+Templates (and the code of other page jobs) see the archive through recording views. Every lookup a
+page makes is noted as a dependency: a story, issue or note by id, the backlinks or tags of an id,
+whether an id is there at all, the length of a list, a whole collection when the page walks it, a
+`ref()` or `tag_name()` it asked for, each template it is made of. After a build each page's record
+holds the digest of the objects it was given and the dependencies it read, and the build keeps the
+value each dependency had, once for all pages. The next build finds the dependencies whose value
+changed; a page whose inputs are the same and that read none of them is kept as the file already
+written. The mechanism knows nothing about particular templates, so a theme's own templates are
+tracked the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import copyreg
 import dataclasses
 import hashlib
 import io
+import operator
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from . import parallel
 from .model import Page
 
 SHORT = 32  # a string value up to this long stands for itself as its digest
-Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("len", "stories"), ("ref", id) ...
+Dep = tuple[str, ...]  # ("item", "notes", "import-ai/226/x"), ("has", "tags", t), ("len", "stories") ...
 _MISSING = object()
 
 
@@ -74,7 +75,7 @@ class TrackedMapping(_TrackedView, Mapping):
         return self._items.get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        self._tracker.note(("item", self._name, key))
+        self._tracker.note(("has", self._name, key))  # whether it is there, not what it holds
         return key in self._items
 
 
@@ -142,7 +143,7 @@ class Fingerprints:
     def of(self, value: Any) -> str:
         if type(value) is str and len(value) <= SHORT:  # itself (digests never hold "="): most search keys
             return "=" + value
-        if self._reducers[type(value)] is _reduced:  # not a record
+        if self._reducers[type(value)] is not self._reducers.record:
             return self._pickled(value)
         known = self._objects.get(id(value))
         if known is None or known[0] is not value:
@@ -185,19 +186,33 @@ def _reduced(value: Any) -> Any:
 
 
 class _Reducers(dict):
-    """class -> how to pickle its objects: `reduce` for frozen dataclass records (objects whose
-    digest cannot change while they live), pickle's own way for any other class, found at first
-    sight."""
+    """class -> how to pickle its objects, found at first sight: `record` for frozen dataclass
+    records (objects whose digest cannot change while they live), class and field values for a
+    dataclass with slots, pickle's own way for any other class."""
 
-    def __init__(self, reduce: Callable[[Any], Any]):
+    def __init__(self, record: Callable[[Any], Any]):
         super().__init__()
-        self._reduce = reduce
+        self.record = record
 
     def __missing__(self, cls: type) -> Callable[[Any], Any]:
         params = getattr(cls, "__dataclass_params__", None)
-        record = params is not None and params.frozen and "__slots__" not in cls.__dict__
-        self[cls] = found = self._reduce if record else _reduced
+        if params is None:
+            found = _reduced
+        elif "__slots__" in cls.__dict__:
+            found = _fields_reducer(cls)
+        else:
+            found = self.record if params.frozen else _reduced
+        self[cls] = found
         return found
+
+
+def _fields_reducer(cls: type) -> Callable[[Any], Any]:
+    """Class and field values, as pickle has them, without copyreg's Python code, which looks up
+    the dataclass's fields again for each object (a build digests hundreds of thousands)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    values = operator.attrgetter(*names) if len(names) > 1 else lambda value: tuple(
+        getattr(value, name) for name in names)
+    return lambda value: (cls, values(value))
 
 
 @dataclass
@@ -225,6 +240,8 @@ class Values:
         collection = self.collections(name)
         if kind == "len":
             return str(len(collection))
+        if kind == "has":
+            return "=yes" if rest[0] in collection else "=no"
         if kind == "item":
             item = collection.get(rest[0], _MISSING)
             return "missing" if item is _MISSING else self.fingerprints.of(item)

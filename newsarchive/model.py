@@ -132,8 +132,11 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Related:
+    """A related story, as its page shows it. Not its score: a new issue shifts every story's
+    scores a little (the weights of words hang on how many stories there are), and a page made
+    from them would be made anew for nothing."""
+
     story: str  # id of the related story
-    score: float
     reason: str  # "also about AlphaFold · DeepMind"
 
 

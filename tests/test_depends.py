@@ -1,11 +1,13 @@
 """Digests of page inputs and dependencies: equal values give equal digests, whatever objects
 they share, and any change to a value changes its digest."""
 
+import dataclasses
 import datetime as dt
 import pickle
+from types import SimpleNamespace
 
-from newsarchive.depends import Fingerprints
-from newsarchive.model import Source, Story
+from newsarchive.depends import Fingerprints, Made, Paged, PageJob, Pager, TrackedArchive, Tracker, Values
+from newsarchive.model import Page, Source, Story
 
 
 def _story(title: str = "AlphaFold", body: str = "Proteins.") -> Story:
@@ -34,3 +36,25 @@ def test_any_change_inside_a_value_changes_its_digest():
     assert fingerprints.of({"stories": [_story(), _story()]}) != base
     assert fingerprints.of({"story": [_story()]}) != base
     assert fingerprints.of(_story()) != fingerprints.of((_story(),))
+
+
+def test_a_change_inside_a_small_value_with_slots_changes_the_digest():
+    fingerprints = Fingerprints()
+    other_source = (Source("Paper", "arXiv", "https://arxiv.org/abs/2"),)
+    assert fingerprints.of(dataclasses.replace(_story(), sources=other_source)) != fingerprints.of(_story())
+
+
+def _made_once(tags: dict, previous: Made) -> Paged:
+    """One page that only asks whether the archive has the tag "ai"."""
+    tracker, archive = Tracker(), SimpleNamespace(tags=tags)
+    values = Values(lambda name: getattr(archive, name), {}, {})
+    pager = Pager(tracker, TrackedArchive(archive, tracker), values, previous,
+                  reusable=lambda path: True, output=lambda page: None)
+    job = PageJob("p.html", None, lambda view: Page("p.html", b"yes" if "ai" in view.tags else b"no"))
+    return pager.pages([job])
+
+
+def test_a_page_that_asks_whether_a_key_is_there_depends_on_that_alone():
+    first = _made_once({"ai": ("s1",)}, Made())
+    assert _made_once({"ai": ("s1", "s2")}, first.made).made_count == 0  # the tag has one story more
+    assert _made_once({}, first.made).made_count == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import enrich, load
-from newsarchive.config import Config, NewsletterSection
+from newsarchive.config import Config, NewsletterSection, TagsSection
 from newsarchive.diagnostics import Diagnostics
 from newsarchive.enrich import tags as tagging
 from newsarchive.model import Archive, Issue, Newsletter, Note, Story
@@ -138,21 +138,23 @@ def test_related_stories_share_tags_or_words_and_give_a_reason():
 
 
 def test_a_story_taking_a_tag_no_other_story_has_changes_no_other_storys_related_stories():
-    """Tag bonuses do not hang on the archive's rarest tag: an edit that makes a new tag would
-    otherwise shift every score and make every story page anew."""
+    """A shared tag's bonus does not hang on the archive's rarest tag: else an edit that makes a
+    tag of one story would shift every score, and the lists (and pages) of stories far away."""
     def stories(extra_tag: tuple[str, ...]):
         return [
-            _story("field-notes/1/a", "Robot arms", "Robot arms grasp cups.", tags=["robots", "grasping"]),
-            _story("field-notes/1/b", "Robot hands", "Robot hands grasp pens.", tags=["robots", "grasping"]),
-            _story("other/5/c", "Rice yields", "Farmers measure rice yields.", tags=["farming", "rice"]),
-            _story("other/5/d", "Rice prices", "Traders watch rice prices.", tags=["farming", "rice"]),
-            _story("other/5/e", "Robot farms", "Robots plant rice.", tags=["robots", "farming", *extra_tag]),
+            _story("field-notes/1/a", "Robot arms", "Arms grasp cups.", tags=["robots"]),
+            _story("field-notes/1/b", "Grippers", "Grippers hold pens.", tags=["robots"]),
+            _story("field-notes/1/g", "Walkers", "Legs climb stairs.", tags=["robots"]),
+            _story("other/5/c", "Warehouses", "Shelves hold boxes.", tags=["farming"]),
+            _story("other/5/d", "Rice prices", "Traders watch prices.", tags=["farming"]),
+            _story("other/5/e", "Rice farms", "Farms plant seedlings.", tags=["weather", *extra_tag]),
+            _story("other/5/f", "Rain", "Rain falls on fields.", tags=["weather"]),
         ]
 
-    before, _ = _enrich(_archive(stories(())))
-    after, _ = _enrich(_archive(stories(("one-of-a-kind",))))
-    assert len(after.tags["one-of-a-kind"]) == 1
-    assert before.related["field-notes/1/a"]  # the test compares scores, not empty lists
+    given_tags_only = Config(tags=TagsSection(default_taxonomy=False, automatic=False))
+    before, _ = _enrich(_archive(stories(())), given_tags_only)
+    after, _ = _enrich(_archive(stories(("one-of-a-kind",))), given_tags_only)
+    assert len(after.tags["one-of-a-kind"]) == 1 and before.related["other/5/d"]
     assert {sid: r for sid, r in after.related.items() if sid != "other/5/e"} == \
         {sid: r for sid, r in before.related.items() if sid != "other/5/e"}
 

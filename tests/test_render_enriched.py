@@ -50,7 +50,7 @@ def enriched_archive() -> Archive:
     return dataclasses.replace(
         base, stories=stories, issues=issues, notes=notes, orphan_notes=(orphan,),
         tag_names={"biology": "Biology", "deepmind": "DeepMind"},
-        related={FOLDS: (Related(ROBOTS, 0.5, "also about Biology"),)},
+        related={FOLDS: (Related(ROBOTS, "also about Biology"),)},
         backlinks={ROBOTS: (FOLDS, LAST), "import-ai/225": (FOLDS, "import-ai/226")},
     )
 

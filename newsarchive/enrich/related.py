@@ -73,8 +73,8 @@ def relate(stories: Sequence[Story], tag_names: dict[str, str],
     queries, postings = _index(weights, has_tag.counts, tag_weight)
     reasons = _Reasons(stories, weights, story_terms.tokens, tag_names, tag_weight)
     result: dict[str, list[Related]] = {s.id: [] for s in stories}
-    for row, col, score in _ranked(queries, postings, _ordinals(stories)):
-        result[stories[row].id].append(Related(stories[col].id, round(score, 4), reasons(row, col)))
+    for row, col in _ranked(queries, postings, _ordinals(stories)):
+        result[stories[row].id].append(Related(stories[col].id, reasons(row, col)))
     return {sid: tuple(found) for sid, found in result.items()}
 
 
@@ -160,9 +160,9 @@ def _ordinals(stories: Sequence[Story]) -> np.ndarray:
 
 
 def _ranked(queries: sparse.csr_matrix, postings: sparse.csr_matrix,
-            ordinals: np.ndarray) -> Iterator[tuple[int, int, float]]:
-    """(story row, other row, score) for each story's TOP best others scoring MIN_SCORE or more,
-    story by story, best first."""
+            ordinals: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(story row, other row) for each story's TOP best others scoring MIN_SCORE or more, story
+    by story, best first."""
     for start in range(0, queries.shape[0], BLOCK):
         block = queries[start:start + BLOCK] @ postings
         kept = np.flatnonzero(block.data >= MIN_SCORE)  # most candidates score less: drop them first
@@ -171,12 +171,12 @@ def _ranked(queries: sparse.csr_matrix, postings: sparse.csr_matrix,
         rows, cols, scores = rows[rows != cols], cols[rows != cols], scores[rows != cols]
         rounded = np.rint(scores * 1e6).astype(np.int64)  # ranks as np.round(scores, 6) does
         contenders = _contenders(rows, rounded)
-        rows, cols, scores, rounded = (a[contenders] for a in (rows, cols, scores, rounded))
+        rows, cols, rounded = (a[contenders] for a in (rows, cols, rounded))
         distance = np.where((ordinals[rows] < 0) | (ordinals[cols] < 0), _UNDATED_DISTANCE,
                             np.abs(ordinals[rows] - ordinals[cols]))
         order = np.lexsort((cols, distance, -rounded, rows))
         best = order[_ranks(rows[order]) < TOP]
-        yield from zip(rows[best].tolist(), cols[best].tolist(), scores[best].tolist(), strict=True)
+        yield from zip(rows[best].tolist(), cols[best].tolist(), strict=True)
 
 
 def _contenders(rows: np.ndarray, rounded: np.ndarray) -> np.ndarray:
