@@ -64,6 +64,36 @@ def test_an_edited_story_renders_only_the_pages_that_show_it(built):
     _assert_same_as_clean_build(built)
 
 
+NEW_ISSUE = """Dear friends,
+This week I visited a cooperative of beekeepers who count their hives with cameras.
+Keep learning!
+Maya
+News
+Hives That Count Themselves
+Cameras at the entrance of each hive count foragers leaving and returning.
+What's new: A cooperative of beekeepers in Tasmania fitted 300 hives with entrance cameras and a small
+vision model that counts bees, flags wasps and spots mites on returning foragers.
+Why it matters: Beekeepers learn of a failing colony weeks before they would by opening the hive.
+Glaciers Mapped From Orbit
+A model traces the calving fronts of Greenland's glaciers in every new radar image.
+What's new: Glaciologists trained a segmentation model on twenty years of radar images of calving fronts,
+and it now redraws each front within a day of the satellite passing over.
+Why it matters: Calving fronts retreat in bursts that monthly hand-drawn maps miss.
+"""
+
+
+def test_a_new_issue_on_other_topics_leaves_the_older_story_pages_as_they_were(built):
+    """Its stories shift every related-story score a little and join tags older stories have:
+    neither changes what an older story's page shows, so those pages are not made again."""
+    older = pipeline.build(built).stories
+    (built.content_dir / "newsletters" / "the-weekly-gradient" / "2026-03-27.txt").write_text(
+        NEW_ISSUE, encoding="utf-8")
+    result = pipeline.build(built)
+    assert result.stories == older + 3  # the letter, and two stories
+    assert result.rendered < older  # pages of the new stories, their issue, tags, lists, feeds
+    _assert_same_as_clean_build(built)
+
+
 def test_a_template_edit_renders_the_pages_made_with_it(built, tmp_path):
     theme = tmp_path / "my-theme"
     (theme / "templates").mkdir(parents=True)
