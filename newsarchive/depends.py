@@ -210,8 +210,9 @@ def _fields_reducer(cls: type) -> Callable[[Any], Any]:
     """Class and field values, as pickle has them, without copyreg's Python code, which looks up
     the dataclass's fields again for each object (a build digests hundreds of thousands)."""
     names = [f.name for f in dataclasses.fields(cls)]
-    values = operator.attrgetter(*names) if len(names) > 1 else lambda value: tuple(
-        getattr(value, name) for name in names)
+    if len(names) < 2:  # attrgetter gives a tuple for two names or more
+        return lambda value: (cls, tuple(getattr(value, name) for name in names))
+    values = operator.attrgetter(*names)
     return lambda value: (cls, values(value))
 
 
