@@ -17,7 +17,7 @@ not HTML, and whatever shows it must sanitise it as it would any Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from newsarchive import frontmatter, markup, urls, views
 from newsarchive.config import Config
@@ -58,8 +58,19 @@ def jobs(archive: Archive, config: Config) -> list[PageJob]:
         *(job(urls.issue_path(i.id), i, lambda view, i=i: _issue(view, i)) for i in archive.issues),
         *(job(urls.newsletter_path(n.slug), n, lambda view, n=n: _newsletter(view, n))
           for n in archive.newsletters),
-        *(job(urls.tag_path(t), t, lambda view, t=t: _tag(view, t)) for t in sorted(archive.tags)),
+        *_tag_jobs(archive, config.tags.per_page),
     ]
+
+
+def _tag_jobs(archive: Archive, per_page: int) -> Iterator[PageJob]:
+    """A tag's index.md beside each of its pages' index.html, listing that page's stories."""
+    for tag in sorted(archive.tags):
+        pages, paths = views.tag_pages(archive, tag, per_page)
+        for number, months in enumerate(pages, 1):
+            listed = tuple((m.label, m.continued, tuple(s.id for s in m.stories)) for m in months)
+            where = views.Pages(number, paths)
+            yield PageJob(markdown_path(paths[number - 1]), (tag, listed, where),
+                          lambda view, tag=tag, listed=listed, where=where: _tag(view, tag, listed, where))
 
 
 def linked_text(archive: Archive, text: str, link: Link) -> str:
@@ -256,17 +267,32 @@ def _newsletter(archive: Archive, newsletter: Newsletter) -> Page:
     return _document(path, meta, blocks)
 
 
-def _tag(archive: Archive, tag: str) -> Page:
-    path = markdown_path(urls.tag_path(tag))
+def _tag(archive: Archive, tag: str, listed: tuple[tuple[str, bool, tuple[str, ...]], ...],
+         where: views.Pages) -> Page:
+    """One page of a tag: `listed` holds its months (label, continued, story ids)."""
+    path = markdown_path(where.paths[where.number - 1])
     link = _linker(path)
-    months = [(month.label, views.refs(archive, (story.id for story in month.stories)))
-              for month in views.by_month(archive, (archive.story_by_id[i] for i in archive.tags[tag]))]
+    months = [(f"{label} (continued)" if continued else label, views.refs(archive, ids))
+              for label, continued, ids in listed]
     name = views.tag_name(archive, tag)
-    meta = {"id": f"tags/{tag}", "title": name,
+    pages = {"page": where.number, "pages": len(where.paths)} if len(where.paths) > 1 else {}
+    meta = {"id": f"tags/{tag}", "title": name, **pages,
             "stories": [_ref_meta(ref, link) for _, refs in months for ref in refs]}
-    blocks = [f"# {name}", *_note_blocks(archive, f"tags/{tag}", link),
-              *(_section(label, [_ref_item(ref, link) for ref in refs]) for label, refs in months)]
+    notes = _note_blocks(archive, f"tags/{tag}", link) if where.number == 1 else []
+    blocks = [f"# {name}", *notes,
+              *(_section(label, [_ref_item(ref, link) for ref in refs]) for label, refs in months),
+              _page_links(where, link)]
     return _document(path, meta, blocks)
+
+
+def _page_links(where: views.Pages, link: Link) -> str:
+    """"[← Newer](…) · page 2 of 5 · [Older →](…)", for a list on several pages."""
+    if len(where.paths) < 2:
+        return ""
+    steps = [_anchor("← Newer", where.newer, link) if where.newer else "",
+             f"page {where.number} of {len(where.paths)}",
+             _anchor("Older →", where.older, link) if where.older else ""]
+    return " · ".join(step for step in steps if step)
 
 
 def _tag_list(archive: Archive) -> Page:

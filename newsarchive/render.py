@@ -41,17 +41,16 @@ from newsarchive.views import (
     RATING_SCALE,
     Pages,
     annotated_stories,
-    by_month,
     by_year,
     by_year_and_month,
     date_label,
     neighbours,
-    paginate,
     ref_of,
     stars,
     tag_cloud,
     tag_counts,
     tag_name,
+    tag_pages,
     timeline,
 )
 
@@ -486,8 +485,7 @@ def _tag_pages(archive: Archive, per_page: int) -> Iterator[TemplateJob]:
     """A tag's stories by month, newest first, `per_page` to a page: an edit makes anew only the
     page that lists the story, and no page grows with the archive."""
     for tag, ids in sorted(archive.tags.items()):
-        pages = paginate(by_month(archive, (archive.story_by_id[i] for i in ids)), per_page)
-        paths = tuple(urls.tag_path(tag, number) for number in range(1, len(pages) + 1))
+        pages, paths = tag_pages(archive, tag, per_page)
         shared = dict(tag=tag, name=tag_name(archive, tag), count=len(ids), feed=_feed_beside(paths[0]),
                       timeline=timeline(pages, paths))
         for number, months in enumerate(pages, 1):

@@ -14,7 +14,7 @@ import yaml
 
 from newsarchive import markdown_archive, pipeline
 from newsarchive.check import check_site
-from newsarchive.config import Config
+from newsarchive.config import Config, TagsSection
 from newsarchive.model import Archive, Issue, Newsletter, Story
 from tests.conftest import ROOT
 
@@ -147,15 +147,20 @@ def test_a_title_with_a_colon_and_quotes_round_trips(site):
     assert body.startswith(f"\n# {ROBOTS_TITLE}\n")
 
 
-def test_every_link_in_every_markdown_file_resolves(site):
-    written = sorted(site.rglob("*.md"))
-    assert len(written) == 3 + 2 + 1 + 2 + len(list((site / "tags").glob("*/index.md")))  # + root, tags
-    for path in written:
+def _assert_links_resolve(site: Path) -> None:
+    """Every link of every index.md is relative, names an index.md, and that file is there."""
+    for path in sorted(site.rglob("*.md")):
         for link in _links(path.read_text(encoding="utf-8")):
             if urlsplit(link).scheme:
                 continue
             assert not link.startswith("/") and link.endswith("index.md"), f"{path}: {link}"
             assert (path.parent / link).resolve().is_file(), f"{path}: broken {link}"
+
+
+def test_every_link_in_every_markdown_file_resolves(site):
+    written = sorted(site.rglob("*.md"))
+    assert len(written) == 3 + 2 + 1 + 2 + len(list((site / "tags").glob("*/index.md")))  # + root, tags
+    _assert_links_resolve(site)
 
 
 def test_the_root_index_reaches_every_story(site):
@@ -206,3 +211,19 @@ def test_unknown_ids_and_images_keep_their_label():
 def test_markdown_path_swaps_the_file_name():
     assert markdown_archive.markdown_path("import-ai/226/index.html") == "import-ai/226/index.md"
     assert markdown_archive.markdown_path("index.html") == "index.md"
+
+
+def test_a_tag_on_several_pages_has_an_index_md_beside_each(tmp_path):
+    _write_content(tmp_path / "content")
+    config = Config(root=tmp_path, tags=TagsSection(per_page=1)).with_build(theme_dir=str(ROOT / "theme"))
+    pipeline.build(config)
+    site = config.output_dir
+    pages = sorted(site.glob("tags/*/page/*/index.html"))
+    assert pages and all((page.parent / "index.md").is_file() for page in pages)
+    tag = pages[0].parent.parent.parent
+    front, body = _read(site, f"{tag.relative_to(site).as_posix()}/page/2")
+    assert front["page"] == 2 and len(front["stories"]) == 1
+    assert "[← Newer](../../index.md) · page 2 of" in body
+    first, _ = _read(site, tag.relative_to(site).as_posix())
+    assert first["stories"] != front["stories"]
+    _assert_links_resolve(site)
