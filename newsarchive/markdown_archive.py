@@ -45,9 +45,10 @@ def markdown_path(page: str) -> str:
     return f"{folder}/{MARKDOWN_FILE}" if folder else MARKDOWN_FILE
 
 
-def jobs(archive: Archive, config: Config) -> list[PageJob]:
+def jobs(archive: Archive, config: Config, tags: views.TagPages) -> list[PageJob]:
     """Every index.md of the Markdown archive, as page jobs: each is made from the archive view
-    it is given, so a rebuild makes again only those whose inputs changed (depends.py)."""
+    it is given, so a rebuild makes again only those whose inputs changed (depends.py). `tags`:
+    how the tag pages are split (views.tag_pages), an index.md beside each."""
     def job(page: str, inputs: object, make: Callable[[Archive], Page]) -> PageJob:
         return PageJob(markdown_path(page), inputs, make)
 
@@ -58,14 +59,13 @@ def jobs(archive: Archive, config: Config) -> list[PageJob]:
         *(job(urls.issue_path(i.id), i, lambda view, i=i: _issue(view, i)) for i in archive.issues),
         *(job(urls.newsletter_path(n.slug), n, lambda view, n=n: _newsletter(view, n))
           for n in archive.newsletters),
-        *_tag_jobs(archive, config.tags.per_page),
+        *_tag_jobs(tags),
     ]
 
 
-def _tag_jobs(archive: Archive, per_page: int) -> Iterator[PageJob]:
-    """A tag's index.md beside each of its pages' index.html, listing that page's stories."""
-    for tag in sorted(archive.tags):
-        pages, paths = views.tag_pages(archive, tag, per_page)
+def _tag_jobs(tags: views.TagPages) -> Iterator[PageJob]:
+    """Each page of each tag, listing that page's stories."""
+    for tag, (pages, paths) in tags.items():
         for number, months in enumerate(pages, 1):
             listed = tuple((m.label, m.continued, tuple(s.id for s in m.stories)) for m in months)
             where = views.Pages(number, paths)

@@ -40,6 +40,7 @@ from newsarchive.model import Archive, Note, Page, Story, issue_order
 from newsarchive.views import (
     RATING_SCALE,
     Pages,
+    TagPages,
     annotated_stories,
     by_year,
     by_year_and_month,
@@ -114,9 +115,10 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
                             _calls(archive), _template_digests(env))
     templates = _Templates(env, config, tracker, keys)
     tracked_texts = depends.TrackedMapping(tracker, "texts", texts)
-    jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer)]
+    tags = tag_pages(archive, config.tags.per_page)  # for the HTML pages and their Markdown twins
+    jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer, tags)]
     jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
-    jobs += markdown_archive.jobs(archive, config)
+    jobs += markdown_archive.jobs(archive, config, tags)
     jobs.append(_search_job(tracked_texts, config))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
                           previous or depends.Made(), reusable, output)
@@ -156,14 +158,15 @@ def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
     return depends.PageJob(search.DATA_DIR, offline, make)
 
 
-def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer) -> list[TemplateJob]:
+def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer,
+                   tags: TagPages) -> list[TemplateJob]:
     return [
         *_site_pages(archive, config),
         _report_page(archive, renderer),
         *_story_pages(archive),
         *_issue_pages(archive, config, renderer),
         *_newsletter_pages(archive),
-        *_tag_pages(archive, config.tags.per_page),
+        *_tag_pages(archive, tags),
     ]
 
 
@@ -481,13 +484,12 @@ def _newsletter_pages(archive: Archive) -> Iterator[TemplateJob]:
             feed=_feed_beside(path), newsletter=newsletter, years=by_year(issues), issue_count=len(issues)))
 
 
-def _tag_pages(archive: Archive, per_page: int) -> Iterator[TemplateJob]:
-    """A tag's stories by month, newest first, `per_page` to a page: an edit makes anew only the
-    page that lists the story, and no page grows with the archive."""
-    for tag, ids in sorted(archive.tags.items()):
-        pages, paths = tag_pages(archive, tag, per_page)
-        shared = dict(tag=tag, name=tag_name(archive, tag), count=len(ids), feed=_feed_beside(paths[0]),
-                      timeline=timeline(pages, paths))
+def _tag_pages(archive: Archive, tags: TagPages) -> Iterator[TemplateJob]:
+    """A tag's stories by month, newest first, a fixed number to a page: an edit makes anew only
+    the page that lists the story, and no page grows with the archive."""
+    for tag, (pages, paths) in tags.items():
+        shared = dict(tag=tag, name=tag_name(archive, tag), count=len(archive.tags[tag]),
+                      feed=_feed_beside(paths[0]), timeline=timeline(pages, paths))
         for number, months in enumerate(pages, 1):
             yield TemplateJob("tag.html", paths[number - 1], dict(
                 shared, months=months, pages=Pages(number, paths)))

@@ -223,11 +223,17 @@ def paginate(months: list[Month], per_page: int) -> list[list[Month]]:
     return pages
 
 
-def tag_pages(archive: Archive, tag: str, per_page: int) -> tuple[list[list[Month]], tuple[str, ...]]:
-    """A tag's stories by month, newest first, on pages of `per_page` stories, and the output path
-    of each page (its index.html; the Markdown archive's index.md lies beside it)."""
-    pages = paginate(by_month(archive, (archive.story_by_id[i] for i in archive.tags[tag])), per_page)
-    return pages, tuple(urls.tag_path(tag, number) for number in range(1, len(pages) + 1))
+TagPages = dict[str, tuple[list[list[Month]], tuple[str, ...]]]  # tag -> its pages' months, their paths
+
+
+def tag_pages(archive: Archive, per_page: int) -> TagPages:
+    """Each tag's stories by month, newest first, on pages of `per_page` stories, and the output
+    path of each page (its index.html; the Markdown archive's index.md lies beside it)."""
+    found: TagPages = {}
+    for tag in sorted(archive.tags):
+        pages = paginate(by_month(archive, (archive.story_by_id[i] for i in archive.tags[tag])), per_page)
+        found[tag] = pages, tuple(urls.tag_path(tag, number) for number in range(1, len(pages) + 1))
+    return found
 
 
 def timeline(pages: list[list[Month]], paths: tuple[str, ...]) -> list[TimelineMonth]:
