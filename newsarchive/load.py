@@ -10,8 +10,8 @@ digest: a file whose stamp is the one recorded is not read again. Any write chan
 time, even one that puts the modification time back, so an edited file is always read again. The
 stamp of a file modified in the last moments before it is read is not trusted next time, since a
 second edit within the file system's clock tick could leave it as it was: that file is read
-again, and parsed again only when its text changed. (A first build writes every story file just
-before loading them, so the build after it reads them all again.)
+again, and parsed again only when its text changed. How recent is too recent depends on the file
+system's clock (SETTLE_NS, FINE_SETTLE_NS).
 """
 
 from __future__ import annotations
