@@ -4,7 +4,8 @@ The Rebuilder takes each burst of changes from the watcher, rebuilds through pip
 writes the site aside and swaps it in, so no half-written site is ever served) and records the
 outcome in a BuildState: an epoch that moves whenever open pages should reload, and the failure
 of the last build, if any. Meanwhile, when a burst only edits stories, their pages are made alone
-from the last build (preview.py) and shown at once, even while a build runs. HTML responses get a
+from the last build (preview.py) and shown at once, even while a build runs; when it only edits
+templates, so are the pages browsers visited lately. HTML responses get a
 small script that long-polls /__livereload and, while a build is failing, an overlay naming file,
 line and message. Neither is written into the output.
 """
@@ -29,6 +30,7 @@ from .watch import BuildFootprint, Debouncer
 log = logging.getLogger(__name__)
 
 RELOAD_PATH = "/__livereload"
+VISITS_KEPT = 10  # pages a template edit makes first, before the rebuild makes the rest
 SHOWN = 20  # problems listed in the terminal and the overlay; a broken base template breaks every page
 
 
@@ -71,7 +73,8 @@ def failure_of_result(result: pipeline.BuildResult, strict: bool) -> Failure | N
 
 
 class BuildState:
-    """The epoch pages compare against and the last build's failure, shared between threads.
+    """The epoch pages compare against, the last build's failure and the pages browsers asked for
+    lately, shared between threads.
 
     The epoch is `<server id>.<count>`, so a page left open across a server restart reloads too.
     """
@@ -82,6 +85,19 @@ class BuildState:
         self._failure: Failure | None = None
         self._closed = False
         self._changed = threading.Condition()
+        self._visited: dict[str, None] = {}  # output paths, the latest last
+
+    def visit(self, page: str) -> None:
+        """Note an HTML page served (its output path): a template edit shows the latest first."""
+        with self._changed:
+            self._visited.pop(page, None)
+            self._visited[page] = None
+            if len(self._visited) > VISITS_KEPT:
+                del self._visited[next(iter(self._visited))]
+
+    def visited(self) -> list[str]:
+        with self._changed:
+            return list(self._visited)
 
     def _epoch(self) -> str:
         return f"{self._server}.{self._count}"
@@ -113,8 +129,9 @@ class BuildState:
 class Rebuilder:
     """Builds once at start, then once per burst of changes (run() in a thread). A build that is
     running when changes arrive is never interrupted: they make the next burst, so at most one
-    more build follows it. previews() (in a thread of its own) shows the pages of edited stories
-    at once, made from the last build, even while a build runs."""
+    more build follows it. previews() (in a thread of its own) shows the pages of edited stories,
+    or after a template edit the pages visited lately, at once, made from the last build, even
+    while a build runs."""
 
     def __init__(self, load_config: Callable[[], Config], state: BuildState, footprint: BuildFootprint,
                  changes: Debouncer):
@@ -138,7 +155,7 @@ class Rebuilder:
                 self.build()
 
     def previews(self, edits: Debouncer) -> None:
-        """Show each burst of story edits at once (preview.py), until `edits` is closed."""
+        """Show each burst of story or template edits at once (preview.py), until `edits` is closed."""
         while (paths := edits.wait()) is not None:
             real = self._real(paths)
             if real:
@@ -154,7 +171,7 @@ class Rebuilder:
         if archive is None:
             return
         try:
-            shown = preview.show_edits(self.load_config(), archive, paths)
+            shown = preview.show_edits(self.load_config(), archive, paths, self.state.visited())
         except Exception:  # the rebuild that follows reports whatever is wrong
             log.debug("No preview of this change", exc_info=True)
             return

@@ -1,11 +1,13 @@
-"""Serve helper: the page of an edited story, made at once from the last build's archive, ahead of
+"""Serve helper: the pages an edit changes, made at once from the last build's archive, ahead of
 the rebuild that follows, as Hugo's server renders the changed pages first. At 10,000 stories a
 rebuild takes seconds (related stories, tag pages and the search index are worked out across the
-archive); the edited page alone, a fraction of one.
+archive; a template edit makes thousands of pages); one page alone, a fraction of one.
 
-The page shows the story as load reads it now, linked as enrich links it, with the tags, related
-stories and neighbours of the last build. The rebuild then makes it again with whatever the edit
-changed elsewhere: its file's stamp is no longer the one the build recorded.
+An edited story's page shows the story as load reads it now, linked as enrich links it, with the
+tags, related stories and neighbours of the last build. A template edit shows first the pages
+browsers visited lately (Hugo's "fast render"), made with the templates as they are now. The
+rebuild then makes them again with whatever the edit changed elsewhere: a file the preview wrote
+no longer has the stamp the build recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import load, pipeline, storyfiles, write
+from . import load, pipeline, storyfiles, themes, write
 from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostics
@@ -52,19 +54,41 @@ def archive_of(config: Config) -> Archive:
     return enrich.enrich(load.load(config, diagnostics), config, diagnostics, Cache(config.cache_dir))
 
 
-def show_edits(config: Config, archive: Archive, paths: Iterable[Path]) -> int:
-    """Write the pages of the edited stories among `paths` into the output folder, when the change
-    is only such edits (story_edits); `archive` is the last build's, as enriched. Returns how many
-    pages were written. Reads the build cache's entries, never saves one: a build may be running."""
+def template_edits(config: Config, paths: Iterable[Path]) -> bool:
+    """Whether every path lies in a templates/ folder of the theme (or of the built-in one)."""
+    folders = [theme / "templates" for theme in themes.theme_dirs(config)]
+    return all(any(path.resolve().is_relative_to(folder) for folder in folders) for path in paths)
+
+
+def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited: Iterable[str] = ()) -> int:
+    """Write into the output folder the pages of the edited stories among `paths`, when the change
+    is only such edits (story_edits); or, when it only edits templates, the pages browsers visited
+    lately (`visited`, output paths), as the templates make them now. `archive` is the last
+    build's, as enriched. A page that comes out as the output holds it is not written. Returns
+    how many pages were written. Reads the build cache's entries, never saves one: a build may
+    be running."""
     from . import enrich, render  # numpy, scipy, Markdown, Jinja: not for a build with nothing to do
 
-    edits = story_edits(config, archive, paths)
-    if not edits:
-        return 0
-    diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
-    for story in edits:
-        archive = enrich.with_story_edited(archive, config, story, diagnostics)
+    paths = list(paths)
     conversions = pipeline.last_conversions(config)
-    for story in edits:
-        write.put_now(config.output_dir, render.story_page(archive, config, story.id, conversions))
-    return len(edits)
+    if paths and template_edits(config, paths):
+        pages = render.pages_at(archive, config, list(visited), conversions)
+    else:
+        edits = story_edits(config, archive, paths)
+        if not edits:
+            return 0
+        diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
+        for story in edits:
+            archive = enrich.with_story_edited(archive, config, story, diagnostics)
+        pages = [render.story_page(archive, config, story.id, conversions) for story in edits]
+    changed = [page for page in pages if not _as_written(config.output_dir / page.path, page.content)]
+    for page in changed:
+        write.put_now(config.output_dir, page)
+    return len(changed)
+
+
+def _as_written(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False

@@ -23,7 +23,7 @@ import difflib
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,12 +130,30 @@ def story_page(archive: Archive, config: Config, story_id: str,
     """One story's page alone, as render_site makes it: for serve's preview of an edited story
     (preview.py). Texts are converted as the page asks for them (`markdown`, the last build's
     conversions, spares most of that); nothing else is made and nothing is recorded."""
+    templates, _ = _templates_alone(archive, config, markdown)
+    story = archive.story_by_id[story_id]
+    return templates.render(_story_page(archive, story, functools.partial(ref_of, archive)))
+
+
+def pages_at(archive: Archive, config: Config, paths: Collection[str],
+             markdown: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
+    """The template pages at `paths` (output paths; others are left out), as render_site makes
+    them: for serve's preview of a template edit, which shows the pages browsers visited first.
+    As story_page, nothing else is made and nothing is recorded."""
+    templates, renderer = _templates_alone(archive, config, markdown)
+    wanted = set(paths)
+    jobs = _template_jobs(archive, config, renderer, tag_pages(archive, config.tags.per_page))
+    return [templates.render(job) for job in jobs if job.path in wanted]
+
+
+def _templates_alone(archive: Archive, config: Config, markdown: Mapping[str, tuple[str, str]] | None
+                     ) -> tuple[_Templates, markup.MarkdownRenderer]:
+    """Templates for a few pages made alone, their texts converted as the pages ask for them."""
     renderer = markup.MarkdownRenderer(markdown)
     tracker = depends.Tracker()
     env = _environment(config, archive, _TextsOnDemand(archive, renderer, config),
                        _note_texts(archive, renderer, config), tracker)
-    job = _story_page(archive, archive.story_by_id[story_id], functools.partial(ref_of, archive))
-    return _Templates(env, config, tracker, search.link_keys(archive))._render(job)
+    return _Templates(env, config, tracker, search.link_keys(archive)), renderer
 
 
 def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
@@ -388,9 +406,9 @@ class _Templates:
         self.story_links = search.StoryLinks(depends.TrackedMapping(tracker, "search_keys", search_keys))
 
     def job(self, job: TemplateJob) -> depends.PageJob:
-        return depends.PageJob(job.path, (job.template, job.objects), lambda view: self._render(job))
+        return depends.PageJob(job.path, (job.template, job.objects), lambda view: self.render(job))
 
-    def _render(self, job: TemplateJob) -> Page:
+    def render(self, job: TemplateJob) -> Page:
         self.tracker.note(("template", job.template))
         link = _linker(job.path, self.config)
         html = self.env.get_template(job.template).render(

@@ -240,6 +240,8 @@ def respond(root: Path, url: str, state: BuildState) -> Response:
     body = _read(target)
     if target is None or body is None:
         return _not_found(root, epoch, failure)
+    if target.suffix.lower() == ".html":
+        state.visit(target.relative_to(root).as_posix())
     return _page(target.suffix, HTTPStatus.OK, body, epoch, failure)
 
 

@@ -1,6 +1,6 @@
-"""serve's preview: an edited story's page made alone, at once, from the last build, before the
-rebuild that follows makes the rest; for an edit that changes nothing else, it is the very page
-the rebuild makes."""
+"""serve's preview: an edited story's page, or after a template edit the pages visited lately,
+made alone, at once, from the last build, before the rebuild that follows makes the rest; for an
+edit that changes nothing else, they are the very pages the rebuild makes."""
 
 from __future__ import annotations
 
@@ -61,6 +61,29 @@ def test_the_rebuild_after_a_preview_makes_the_page_again(built):
     previewed = page.stat()
     pipeline.build(config)
     assert page.stat().st_ino != previewed.st_ino  # the build did not keep the preview's file
+
+
+def test_a_template_edit_shows_the_pages_visited_lately_at_once_as_the_rebuild_then_makes_them(
+        built, tmp_path):
+    config, archive = built
+    _, page = _story(config, archive)
+    home = config.output_dir / "index.html"
+    home_before = home.stat()
+    templates = tmp_path / "theme" / "templates"  # a theme of its own: only story.html differs
+    templates.mkdir(parents=True)
+    template = templates / "story.html"
+    builtin = (ROOT / "theme" / "templates" / "story.html").read_text(encoding="utf-8")
+    template.write_text(builtin.replace('<article class="story">', '<article class="story"><p>Edited.</p>'),
+                        encoding="utf-8")
+    config = config.with_build(theme_dir=str(tmp_path / "theme"))
+    visited = ["index.html", page.relative_to(config.output_dir).as_posix(), "no/such/page.html"]
+    assert preview.show_edits(config, archive, [template], visited) == 1  # the home page is as it was
+    shown = page.read_bytes()
+    assert b"<p>Edited.</p>" in shown
+    assert home.stat().st_ino == home_before.st_ino
+    assert preview.show_edits(config, archive, [template], []) == 0  # no page visited: the rebuild shows it
+    pipeline.build(config)
+    assert page.read_bytes() == shown
 
 
 def test_anything_but_edits_of_known_stories_waits_for_the_rebuild(built):

@@ -206,7 +206,7 @@ def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(
         time.sleep(0.6)
         return pipeline.BuildResult(pipeline.Diagnostics())
 
-    def show_edits(config: Config, archive: object, paths: list[Path]) -> int:
+    def show_edits(config: Config, archive: object, paths: list[Path], visited: list[str]) -> int:
         shown.append((time.monotonic(), building.is_set() and not built.is_set(), paths))
         return 1
 
@@ -240,6 +240,23 @@ def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(
     assert [paths for _, _, paths in shown] == [[story], [story]]  # again, once the build's files were in
 
 
+def test_a_preview_is_given_the_pages_visited_lately(tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(livereload.preview, "show_edits",
+                        lambda config, archive, paths, visited: asked.append((paths, visited)) or 1)
+    state = BuildState()
+    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"),
+                          Debouncer())
+    rebuilder.archive = object()  # as the last build left it
+    rebuilder._ready.set()
+    state.visit("tags/x/index.html")
+    state.visit("index.html")
+    template = tmp_path / "theme/templates/tag.html"
+    rebuilder.preview([template])
+    assert asked == [([template], ["tags/x/index.html", "index.html"])]
+    assert state.current()[0].endswith(".1")  # open pages reload
+
+
 def test_an_edit_saved_at_start_waits_for_the_archive_not_for_a_rebuild(tmp_path, monkeypatch):
     archive, shown = object(), []
 
@@ -248,7 +265,8 @@ def test_an_edit_saved_at_start_waits_for_the_archive_not_for_a_rebuild(tmp_path
         return archive
 
     monkeypatch.setattr(livereload.preview, "archive_of", archive_of)
-    monkeypatch.setattr(livereload.preview, "show_edits", lambda config, held, paths: shown.append(held) or 1)
+    monkeypatch.setattr(livereload.preview, "show_edits",
+                        lambda config, held, paths, visited: shown.append(held) or 1)
     changes, edits = Debouncer(quiet=0.02), Debouncer(quiet=0.02)
     rebuilder = Rebuilder(lambda: Config(root=tmp_path), BuildState(), BuildFootprint(tmp_path / "stories"),
                           changes)
@@ -346,6 +364,16 @@ def test_answers_for_folders_files_and_types(site):
     assert ("Content-Type", "text/html; charset=utf-8") in tags.headers
     assert serve.content_type(".css") == "text/css; charset=utf-8"
     assert serve.content_type(".png") == "image/png"
+
+
+def test_the_html_pages_served_are_remembered_latest_last_and_only_the_last_few(site):
+    state = BuildState()
+    for url in ("/tags/", "/", "/tags/index.html", "/no-such-page", "/404.html?x=1"):
+        serve.respond(site, url, state)
+    assert state.visited() == ["index.html", "tags/index.html", "404.html"]  # not the page that was missing
+    for n in range(livereload.VISITS_KEPT + 2):
+        state.visit(f"p{n}.html")
+    assert state.visited() == [f"p{n}.html" for n in range(2, livereload.VISITS_KEPT + 2)]
 
 
 def test_before_any_site_was_built_every_page_is_a_bare_404_with_the_overlay(tmp_path):
