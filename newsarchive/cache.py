@@ -5,11 +5,6 @@ was computed from (content hashes, the code's version, the config), and an entry
 not match, or that cannot be read back whole, is ignored and computed again. Deleting the folder
 is always safe. Entries are pickles written aside and renamed into place, so a build stopped
 half-way leaves the previous entry or none, never a torn one.
-
-A process that builds again and again (the preview server) can hold the entries in memory
-(`held_in_memory`): a build then reads the last one's entries as they are, with no unpickling,
-and they reach the disk when `flush` is called, after the browsers were told to reload. A build
-never changes a value it loaded or saved, so holding the same objects is safe.
 """
 
 from __future__ import annotations
@@ -28,12 +23,6 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-
-# While a process holds entries in memory: entry file -> (full key, value), and the files to write.
-# Its forked workers (parallel.py) do not: what they save is written at once.
-_held: dict[Path, tuple[str, Any]] | None = None
-_holder: int | None = None  # the id of the process that holds them
-_unwritten: set[Path] = set()
 
 PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("Markdown", "nh3", "Jinja2", "Pygments", "PyYAML", "markdownify", "numpy", "scipy")
@@ -61,53 +50,22 @@ class Cache:
 
     def load(self, name: str, key: str) -> Any | None:
         path = self._path(name)
-        held = _held if os.getpid() == _holder else None
-        if held is not None and path in held:
-            stored_key, value = held[path]
-        else:
-            try:
-                with path.open("rb") as file, _without_gc():
-                    stored_key, value = pickle.load(file)
-            except FileNotFoundError:
-                return None
-            except Exception as error:  # torn, truncated or from another Python: never trusted
-                log.info("Ignoring the unreadable cache entry %s (%s)", path, type(error).__name__)
-                return None
-            if held is not None:
-                held[path] = stored_key, value
+        try:
+            with path.open("rb") as file, _without_gc():
+                stored_key, value = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # torn, truncated or from another Python: never trusted
+            log.info("Ignoring the unreadable cache entry %s (%s)", path, type(error).__name__)
+            return None
         return value if stored_key == self._full_key(key) else None
 
     def save(self, name: str, key: str, value: Any) -> None:
-        path = self._path(name)
-        if _held is not None and os.getpid() == _holder:
-            _held[path] = self._full_key(key), value
-            _unwritten.add(path)
-        else:
-            _write(path, self._full_key(key), value)
+        _write(self._path(name), self._full_key(key), value)
 
     @staticmethod
     def _full_key(key: str) -> str:
         return f"{code_version()}:{key}"
-
-
-@contextlib.contextmanager
-def held_in_memory() -> Iterator[None]:
-    """Keep entries in this process between the builds made inside (see the module's docstring);
-    what is still unwritten on the way out is written then."""
-    global _held, _holder
-    _held, _holder = {}, os.getpid()
-    try:
-        yield
-    finally:
-        flush()
-        _held = _holder = None
-
-
-def flush() -> None:
-    """Write the entries saved in memory since the last flush."""
-    while _held is not None and _unwritten:
-        path = _unwritten.pop()
-        _write(path, *_held[path])
 
 
 @contextlib.contextmanager

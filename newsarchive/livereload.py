@@ -1,28 +1,36 @@
 """Serve stage, rebuilding: the rebuild loop, and what open pages learn from it.
 
 The Rebuilder takes each burst of changes from the watcher, rebuilds through pipeline.build (which
-writes the site aside and swaps it in, so no half-written site is ever served) and records the
-outcome in a BuildState: an epoch that moves whenever open pages should reload, and the failure
-of the last build, if any. Meanwhile, when a burst only edits stories, their pages are made alone
-from the last build (preview.py) and shown at once, even while a build runs; when it only edits
-templates, so are the pages browsers visited lately. HTML responses get a
-small script that long-polls /__livereload and, while a build is failing, an overlay naming file,
-line and message. Neither is written into the output.
+writes the site aside and swaps it in, so no half-written site is ever served) in a Python process
+of its own, and records the outcome in a BuildState: an epoch that moves whenever open pages
+should reload, and the failure of the last build, if any. Meanwhile, when a burst only edits
+stories, their pages are made alone from the last build's archive (preview.py) and shown at once,
+even while a build runs; when it only edits templates, so are the pages browsers visited lately.
+HTML responses get a small script that long-polls /__livereload and, while a build is failing, an
+overlay naming file, line and message. Neither is written into the output.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import html
 import json
 import logging
+import multiprocessing
+import pickle
 import secrets
+import signal
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import cache, pipeline, preview
+from . import pipeline, preview
 from .config import Config, ConfigError
 from .model import Archive
 from .watch import BuildFootprint, Debouncer
@@ -30,6 +38,7 @@ from .watch import BuildFootprint, Debouncer
 log = logging.getLogger(__name__)
 
 RELOAD_PATH = "/__livereload"
+_LIBC = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
 VISITS_KEPT = 10  # pages a template edit makes first, before the rebuild makes the rest
 SHOWN = 20  # problems listed in the terminal and the overlay; a broken base template breaks every page
 
@@ -134,8 +143,9 @@ class Rebuilder:
     while a build runs."""
 
     def __init__(self, load_config: Callable[[], Config], state: BuildState, footprint: BuildFootprint,
-                 changes: Debouncer):
+                 changes: Debouncer, apart: Callable[..., Any] | None = None):
         self.load_config, self.state, self.footprint, self.changes = load_config, state, footprint, changes
+        self.apart = apart or in_fresh_process  # how builds run: each in a process of its own
         self.archive: Archive | None = None  # the last build's, as enriched, for previews
         self._turns = threading.Lock()  # for the archive and what was shown while a build ran
         self._building = False
@@ -160,6 +170,7 @@ class Rebuilder:
             real = self._real(paths)
             if real:
                 self.preview(real)
+                release_freed_memory()
 
     def preview(self, paths: list[Path]) -> None:
         started = time.perf_counter()
@@ -185,7 +196,7 @@ class Rebuilder:
 
     def _hold_archive(self) -> None:
         try:
-            archive = preview.archive_of(self.load_config())
+            archive = self.apart(preview.archive_of, self.load_config())
         except Exception:  # previews wait for the next build that goes through
             log.debug("No archive to preview edits with", exc_info=True)
             return
@@ -203,13 +214,13 @@ class Rebuilder:
             with self._turns:
                 self._building = False
                 self._shown_while_building.clear()
-        cache.flush()  # once open pages were told to reload (serve holds the cache in memory)
+            release_freed_memory()  # the archive held before, or the one the build sent back
 
     def _build(self) -> None:
         started = time.perf_counter()
         try:
             config = self.load_config()
-            result = pipeline.build(config)
+            result = self.apart(pipeline.build, config)
         except Exception as error:  # whatever breaks, the preview goes on and the pages show it
             expected = isinstance(error, (pipeline.BuildError, pipeline.SetupError, ConfigError))
             log.error("Build failed; still serving the last good site:\n%s", error, exc_info=not expected)
@@ -230,6 +241,69 @@ class Rebuilder:
         log.info("Built %d stories: %d pages made anew, %d kept as they were (%.2f s)", result.stories,
                  result.rendered, result.kept, time.perf_counter() - started)
         self.state.record(failure, site_replaced=True)
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed since the last call back to the system. glibc's malloc keeps it, in
+    pools of each thread that allocated it, where other threads cannot use it again: serve's
+    threads then grew by 30-60 MB with each preview and each archive a build sent back (at
+    10,000 stories). Nothing where the C library is not glibc."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+def in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
+    """function(*args) run in a fresh Python process (multiprocessing's spawn), its result or
+    error sent back. A process that builds again and again keeps the fragments of each build's
+    objects: serve grew from 330 to 640 MB over three rebuilds at 10,000 stories, peaking at
+    900. Each build in a process of its own gives all of its memory back when it ends, and
+    previews made meanwhile do not wait for the build's turns at the interpreter lock."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    level = logging.getLogger().getEffectiveLevel()
+    process = context.Process(target=_run_apart, args=(function, args, level, sender),
+                              name="newsarchive-build")
+    process.start()
+    sender.close()
+    try:
+        done, value = receiver.recv()
+    except EOFError:
+        done, value = False, ChildProcessError("the build's process stopped without a word")
+    finally:
+        receiver.close()
+        process.join()
+    if not done:
+        raise value
+    return value
+
+
+def _run_apart(function: Callable[..., Any], args: tuple, level: int, sender: Any) -> None:
+    """In the fresh process: log as the server does, let the server alone answer Ctrl-C (a build
+    stopped half-way would tell the pages nothing), and send back what came out."""
+    from . import cli  # imported already, by the process's copy of the server's main module
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(format=cli.LOG_FORMAT, level=level)
+    gc.set_threshold(*pipeline.GC_THRESHOLDS)
+    try:
+        outcome = True, function(*args)
+    except Exception as error:  # the server reports it, with where it happened here
+        where = f"In the build's own process:\n{traceback.format_exc()}"
+        if not _picklable(error):
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        error.add_note(where)
+        outcome = False, error
+    sender.send(outcome)
+    sender.close()
+
+
+def _picklable(value: object) -> bool:
+    try:
+        pickle.loads(pickle.dumps(value))
+    except Exception:
+        return False
+    return True
 
 
 RELOAD_SCRIPT = """<script>/* preview server: reload when the site is rebuilt (not part of the site) */

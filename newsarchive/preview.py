@@ -60,6 +60,11 @@ def template_edits(config: Config, paths: Iterable[Path]) -> bool:
     return all(any(path.resolve().is_relative_to(folder) for folder in folders) for path in paths)
 
 
+def get_ready() -> None:
+    """Import what previews use (numpy, scipy, Markdown, Jinja: a second or so on a first edit)."""
+    from . import enrich, render  # noqa: F401
+
+
 def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited: Iterable[str] = ()) -> int:
     """Write into the output folder the pages of the edited stories among `paths`, when the change
     is only such edits (story_edits); or, when it only edits templates, the pages browsers visited

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import cache, pipeline
+from . import pipeline, preview
 from .config import Config
 from .livereload import RELOAD_PATH, BuildState, Failure, Rebuilder, inject
 from .watch import BuildFootprint, Debouncer, Watcher, watch_rules
@@ -65,8 +65,10 @@ def serve(config: Config, load_config: Callable[[], Config], config_file: Path, 
 
     # Listen first, so a busy port fails at once; watch before the first build, so no edit is missed.
     with _stopped_by_signals(), open_server(host, port, config.output_dir, state) as server, \
-            Watcher(watch_rules(config, config_file), changed), cache.held_in_memory():
+            Watcher(watch_rules(config, config_file), changed):
         _warn_if_exposed(host)
+        # What previews import, while the first build runs in a process of its own.
+        threading.Thread(target=preview.get_ready, name="preview-imports", daemon=True).start()
         rebuilder.build()
         with _running(server, rebuilder, (changes, edits), state):
             on_ready(url_of(server))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 import queue
 import threading
 import time
@@ -19,6 +20,8 @@ from newsarchive.config import Config, ConfigError
 from newsarchive.diagnostics import Problem
 from newsarchive.livereload import BuildState, Failure, Fault, Rebuilder, failure_of_error, inject
 from newsarchive.watch import BuildFootprint, Debouncer, Watcher, watch_rules
+from tests.conftest import ROOT
+from tests.helpers import copy_samples
 
 # ---- watching ------------------------------------------------------------------------------------
 
@@ -172,6 +175,27 @@ def test_the_builds_own_story_files_do_not_count_a_persons_edits_do(tmp_path):
 # ---- rebuilding ----------------------------------------------------------------------------------
 
 
+def in_this_process(function, *args):
+    """Rebuilder's `apart` for tests that stand in for the build: here, where monkeypatch reaches."""
+    return function(*args)
+
+
+def test_a_build_apart_sends_back_its_result_and_its_errors_whole(tmp_path):
+    copy_samples(tmp_path / "content")
+    config = Config(root=tmp_path).with_build(content_dir=str(tmp_path / "content"),
+                                              output_dir=str(tmp_path / "site"), theme_dir=str(ROOT / "theme"))
+    result = livereload.in_fresh_process(pipeline.build, config)
+    assert result.stories > 0 and result.archive is not None
+    assert (tmp_path / "site" / "index.html").exists()
+    with pytest.raises(pipeline.SetupError, match="no newsletters folder"):
+        livereload.in_fresh_process(pipeline.build, config.with_build(content_dir=str(tmp_path / "none")))
+    with pytest.raises(ValueError) as raised:  # a bug: its traceback in the build's process comes along
+        livereload.in_fresh_process(int, "not a number")
+    assert "In the build's own process" in raised.value.__notes__[0]
+    problem = Problem("theme/templates/story.html", 3, "render", "error", "Expected an expression")
+    assert pickle.loads(pickle.dumps(pipeline.BuildError(problem))).problem == problem
+
+
 def test_changes_during_a_build_give_one_more_build_not_a_queue(tmp_path, monkeypatch):
     builds: list[float] = []
 
@@ -183,7 +207,8 @@ def test_changes_during_a_build_give_one_more_build_not_a_queue(tmp_path, monkey
     monkeypatch.setattr(livereload.pipeline, "build", slow_build)
     monkeypatch.setattr(livereload.preview, "archive_of", lambda config: None)  # no archive to preview with
     changes, state = Debouncer(quiet=0.02), BuildState()
-    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes)
+    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes,
+                          apart=in_this_process)
     loop = threading.Thread(target=rebuilder.run)
     loop.start()
     changes.add({tmp_path / "theme/a.html"})
@@ -214,7 +239,8 @@ def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(
     monkeypatch.setattr(livereload.pipeline, "build", slow_build)
     monkeypatch.setattr(livereload.preview, "show_edits", show_edits)
     changes, edits, state = Debouncer(quiet=0.02), Debouncer(quiet=0.02), BuildState()
-    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes)
+    rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"), changes,
+                          apart=in_this_process)
     rebuilder.archive = object()  # as the last build left it
     loops = [threading.Thread(target=rebuilder.run, daemon=True),
              threading.Thread(target=rebuilder.previews, args=(edits,), daemon=True)]
@@ -269,7 +295,7 @@ def test_an_edit_saved_at_start_waits_for_the_archive_not_for_a_rebuild(tmp_path
                         lambda config, held, paths, visited: shown.append(held) or 1)
     changes, edits = Debouncer(quiet=0.02), Debouncer(quiet=0.02)
     rebuilder = Rebuilder(lambda: Config(root=tmp_path), BuildState(), BuildFootprint(tmp_path / "stories"),
-                          changes)
+                          changes, apart=in_this_process)
     story = tmp_path / "stories/a/1/01-x.md"
     story.parent.mkdir(parents=True)
     story.write_text("---\ntitle: X\n---\nEdited.\n", encoding="utf-8")
