@@ -186,8 +186,11 @@ class Rebuilder:
         except Exception:  # the rebuild that follows reports whatever is wrong
             log.debug("No preview of this change", exc_info=True)
             return
-        if shown:
-            log.info("Showing the edited page%s (%.2f s)", "s" if shown > 1 else "",
+        with self._turns:  # later previews (a template edit's among them) show this edit too
+            if self.archive is archive:  # unless a build's archive came in meanwhile
+                self.archive = shown.archive
+        if shown.pages:
+            log.info("Showing the edited page%s (%.2f s)", "s" if shown.pages > 1 else "",
                      time.perf_counter() - started)
             self.state.record(self.state.current()[1], site_replaced=True)
 

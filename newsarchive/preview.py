@@ -13,6 +13,7 @@ no longer has the stamp the build recorded.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import load, pipeline, storyfiles, themes, write
@@ -65,13 +66,19 @@ def get_ready() -> None:
     from . import enrich, render  # noqa: F401
 
 
-def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited: Iterable[str] = ()) -> int:
+@dataclass(frozen=True)
+class Shown:
+    pages: int  # how many pages were written
+    archive: Archive  # with the edited stories in, for the previews that follow until the rebuild is in
+
+
+def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited: Iterable[str] = ()) -> Shown:
     """Write into the output folder the pages of the edited stories among `paths`, when the change
     is only such edits (story_edits); or, when it only edits templates, the pages browsers visited
     lately (`visited`, output paths), as the templates make them now. `archive` is the last
-    build's, as enriched. A page that comes out as the output holds it is not written. Returns
-    how many pages were written. Reads the build cache's entries, never saves one: a build may
-    be running."""
+    build's, as enriched, with the edits earlier previews showed. A page that comes out as the
+    output holds it is not written. Reads the build cache's entries, never saves one: a build
+    may be running."""
     from . import enrich, render  # numpy, scipy, Markdown, Jinja: not for a build with nothing to do
 
     paths = list(paths)
@@ -81,7 +88,7 @@ def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited:
     else:
         edits = story_edits(config, archive, paths)
         if not edits:
-            return 0
+            return Shown(0, archive)
         diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
         for story in edits:
             archive = enrich.with_story_edited(archive, config, story, diagnostics)
@@ -89,7 +96,7 @@ def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited:
     changed = [page for page in pages if not _as_written(config.output_dir / page.path, page.content)]
     for page in changed:
         write.put_now(config.output_dir, page)
-    return len(changed)
+    return Shown(len(changed), archive)
 
 
 def _as_written(path: Path, content: bytes) -> bool:

@@ -45,7 +45,7 @@ def test_the_page_of_an_edited_story_is_shown_at_once_as_the_rebuild_then_makes_
         archive = preview.archive_of(config)
     story, page = _story(config, archive)
     _append(story, "\nIt is so, as we all do.\n")  # no word that tags or relates stories
-    assert preview.show_edits(config, archive, [story]) == 1
+    assert preview.show_edits(config, archive, [story]).pages == 1
     shown = page.read_bytes()
     assert b"as we all do." in shown
     assert pipeline.build(config).rendered > 0
@@ -63,27 +63,43 @@ def test_the_rebuild_after_a_preview_makes_the_page_again(built):
     assert page.stat().st_ino != previewed.st_ino  # the build did not keep the preview's file
 
 
+def _theme_with_story_template_edited(config: Config, folder: Path) -> tuple[Config, Path]:
+    """The config with a theme of its own, in which only story.html differs: it says "Edited."."""
+    templates = folder / "theme" / "templates"
+    templates.mkdir(parents=True)
+    template = templates / "story.html"
+    builtin = (ROOT / "theme" / "templates" / "story.html").read_text(encoding="utf-8")
+    template.write_text(builtin.replace('<article class="story">', '<article class="story"><p>Edited.</p>'),
+                        encoding="utf-8")
+    return config.with_build(theme_dir=str(folder / "theme")), template
+
+
 def test_a_template_edit_shows_the_pages_visited_lately_at_once_as_the_rebuild_then_makes_them(
         built, tmp_path):
     config, archive = built
     _, page = _story(config, archive)
     home = config.output_dir / "index.html"
     home_before = home.stat()
-    templates = tmp_path / "theme" / "templates"  # a theme of its own: only story.html differs
-    templates.mkdir(parents=True)
-    template = templates / "story.html"
-    builtin = (ROOT / "theme" / "templates" / "story.html").read_text(encoding="utf-8")
-    template.write_text(builtin.replace('<article class="story">', '<article class="story"><p>Edited.</p>'),
-                        encoding="utf-8")
-    config = config.with_build(theme_dir=str(tmp_path / "theme"))
+    config, template = _theme_with_story_template_edited(config, tmp_path)
     visited = ["index.html", page.relative_to(config.output_dir).as_posix(), "no/such/page.html"]
-    assert preview.show_edits(config, archive, [template], visited) == 1  # the home page is as it was
+    assert preview.show_edits(config, archive, [template], visited).pages == 1  # the home page is as it was
     shown = page.read_bytes()
     assert b"<p>Edited.</p>" in shown
     assert home.stat().st_ino == home_before.st_ino
-    assert preview.show_edits(config, archive, [template], []) == 0  # no page visited: the rebuild shows it
+    assert preview.show_edits(config, archive, [template], []).pages == 0  # none visited: the rebuild shows
     pipeline.build(config)
     assert page.read_bytes() == shown
+
+
+def test_a_template_edit_after_a_story_edit_shows_both(built, tmp_path):
+    config, archive = built
+    story, page = _story(config, archive)
+    _append(story, "\nIt is so, as we all do.\n")
+    edited = preview.show_edits(config, archive, [story]).archive
+    config, template = _theme_with_story_template_edited(config, tmp_path)
+    preview.show_edits(config, edited, [template], [page.relative_to(config.output_dir).as_posix()])
+    shown = page.read_bytes()
+    assert b"<p>Edited.</p>" in shown and b"as we all do." in shown
 
 
 def test_anything_but_edits_of_known_stories_waits_for_the_rebuild(built):
@@ -95,7 +111,7 @@ def test_anything_but_edits_of_known_stories_waits_for_the_rebuild(built):
     broken = story.read_text(encoding="utf-8").replace("---\n", "---\ntitle: [unclosed\n", 1)
     template = config.theme_dir / "templates" / "story.html"
     for paths in ([new_story], [story, template], [story.parent / "_index.md"]):
-        assert preview.show_edits(config, archive, paths) == 0
+        assert preview.show_edits(config, archive, paths).pages == 0
     story.write_text(broken, encoding="utf-8")
-    assert preview.show_edits(config, archive, [story]) == 0
+    assert preview.show_edits(config, archive, [story]).pages == 0
     assert page.read_bytes() == before

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import livereload, pipeline, serve, watch
+from newsarchive import livereload, pipeline, preview, serve, watch
 from newsarchive.config import Config, ConfigError
 from newsarchive.diagnostics import Problem
 from newsarchive.livereload import BuildState, Failure, Fault, Rebuilder, failure_of_error, inject
@@ -183,7 +183,8 @@ def in_this_process(function, *args):
 def test_a_build_apart_sends_back_its_result_and_its_errors_whole(tmp_path):
     copy_samples(tmp_path / "content")
     config = Config(root=tmp_path).with_build(content_dir=str(tmp_path / "content"),
-                                              output_dir=str(tmp_path / "site"), theme_dir=str(ROOT / "theme"))
+                                              output_dir=str(tmp_path / "site"),
+                                              theme_dir=str(ROOT / "theme"))
     result = livereload.in_fresh_process(pipeline.build, config)
     assert result.stories > 0 and result.archive is not None
     assert (tmp_path / "site" / "index.html").exists()
@@ -231,9 +232,9 @@ def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(
         time.sleep(0.6)
         return pipeline.BuildResult(pipeline.Diagnostics())
 
-    def show_edits(config: Config, archive: object, paths: list[Path], visited: list[str]) -> int:
+    def show_edits(config: Config, archive: object, paths: list[Path], visited: list[str]) -> preview.Shown:
         shown.append((time.monotonic(), building.is_set() and not built.is_set(), paths))
-        return 1
+        return preview.Shown(1, archive)
 
     built = threading.Event()
     monkeypatch.setattr(livereload.pipeline, "build", slow_build)
@@ -266,21 +267,27 @@ def test_an_edit_during_a_build_is_shown_at_once_and_again_once_the_build_is_in(
     assert [paths for _, _, paths in shown] == [[story], [story]]  # again, once the build's files were in
 
 
-def test_a_preview_is_given_the_pages_visited_lately(tmp_path, monkeypatch):
-    asked = []
-    monkeypatch.setattr(livereload.preview, "show_edits",
-                        lambda config, archive, paths, visited: asked.append((paths, visited)) or 1)
+def test_a_preview_is_given_the_pages_visited_lately_and_the_edits_shown_before(tmp_path, monkeypatch):
+    asked, built, edited = [], object(), object()
+
+    def show_edits(config: Config, archive: object, paths: list[Path], visited: list[str]) -> preview.Shown:
+        asked.append((archive, paths, visited))
+        return preview.Shown(1, edited if paths[0].suffix == ".md" else archive)
+
+    monkeypatch.setattr(livereload.preview, "show_edits", show_edits)
     state = BuildState()
     rebuilder = Rebuilder(lambda: Config(root=tmp_path), state, BuildFootprint(tmp_path / "stories"),
                           Debouncer())
-    rebuilder.archive = object()  # as the last build left it
+    rebuilder.archive = built  # as the last build left it
     rebuilder._ready.set()
     state.visit("tags/x/index.html")
     state.visit("index.html")
-    template = tmp_path / "theme/templates/tag.html"
+    story, template = tmp_path / "stories/a/1/01-x.md", tmp_path / "theme/templates/tag.html"
+    rebuilder.preview([story])
     rebuilder.preview([template])
-    assert asked == [([template], ["tags/x/index.html", "index.html"])]
-    assert state.current()[0].endswith(".1")  # open pages reload
+    assert asked == [(built, [story], ["tags/x/index.html", "index.html"]),
+                     (edited, [template], ["tags/x/index.html", "index.html"])]
+    assert state.current()[0].endswith(".2")  # open pages reloaded each time
 
 
 def test_an_edit_saved_at_start_waits_for_the_archive_not_for_a_rebuild(tmp_path, monkeypatch):
@@ -292,7 +299,7 @@ def test_an_edit_saved_at_start_waits_for_the_archive_not_for_a_rebuild(tmp_path
 
     monkeypatch.setattr(livereload.preview, "archive_of", archive_of)
     monkeypatch.setattr(livereload.preview, "show_edits",
-                        lambda config, held, paths, visited: shown.append(held) or 1)
+                        lambda config, held, paths, visited: shown.append(held) or preview.Shown(1, held))
     changes, edits = Debouncer(quiet=0.02), Debouncer(quiet=0.02)
     rebuilder = Rebuilder(lambda: Config(root=tmp_path), BuildState(), BuildFootprint(tmp_path / "stories"),
                           changes, apart=in_this_process)
