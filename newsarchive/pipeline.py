@@ -173,11 +173,6 @@ class RenderRecord:
     markdown: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def last_conversions(config: Config) -> dict[str, tuple[str, str]]:
-    """The Markdown conversions the last build of this config and output folder used."""
-    return (Cache(config.cache_dir).load(RENDER_ENTRY, _site_key(config)) or RenderRecord()).markdown
-
-
 def _site_key(config: Config) -> str:
     """One record per config and output folder: a config change renders everything again. The
     folders count as the folders they are, however the config or the command line spelt them."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import load, pipeline, storyfiles, themes, write
+from . import load, storyfiles, themes, write
 from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostics
@@ -77,14 +77,12 @@ def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited:
     is only such edits (story_edits); or, when it only edits templates, the pages browsers visited
     lately (`visited`, output paths), as the templates make them now. `archive` is the last
     build's, as enriched, with the edits earlier previews showed. A page that comes out as the
-    output holds it is not written. Reads the build cache's entries, never saves one: a build
-    may be running."""
+    output holds it is not written, and nothing else is: a build may be running."""
     from . import enrich, render  # numpy, scipy, Markdown, Jinja: not for a build with nothing to do
 
     paths = list(paths)
-    conversions = pipeline.last_conversions(config)
     if paths and template_edits(config, paths):
-        pages = render.pages_at(archive, config, list(visited), conversions)
+        pages = render.pages_at(archive, config, list(visited))
     else:
         edits = story_edits(config, archive, paths)
         if not edits:
@@ -92,7 +90,7 @@ def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited:
         diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
         for story in edits:
             archive = enrich.with_story_edited(archive, config, story, diagnostics)
-        pages = [render.story_page(archive, config, story.id, conversions) for story in edits]
+        pages = [render.story_page(archive, config, story.id) for story in edits]
     changed = [page for page in pages if not _as_written(config.output_dir / page.path, page.content)]
     for page in changed:
         write.put_now(config.output_dir, page)

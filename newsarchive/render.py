@@ -125,34 +125,36 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     return Rendered(pager.pages(jobs), renderer.used)
 
 
-def story_page(archive: Archive, config: Config, story_id: str,
-               markdown: Mapping[str, tuple[str, str]] | None = None) -> Page:
+def story_page(archive: Archive, config: Config, story_id: str) -> Page:
     """One story's page alone, as render_site makes it: for serve's preview of an edited story
-    (preview.py). Texts are converted as the page asks for them (`markdown`, the last build's
-    conversions, spares most of that); nothing else is made and nothing is recorded."""
-    templates, _ = _templates_alone(archive, config, markdown)
+    (preview.py). Texts are converted as the page asks for them (a few: the last build's
+    conversions would take longer to read); nothing else is made and nothing is recorded."""
+    templates, _ = _templates_alone(archive, config)
     story = archive.story_by_id[story_id]
     return templates.render(_story_page(archive, story, functools.partial(ref_of, archive)))
 
 
-def pages_at(archive: Archive, config: Config, paths: Collection[str],
-             markdown: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
+def pages_at(archive: Archive, config: Config, paths: Collection[str]) -> list[Page]:
     """The template pages at `paths` (output paths; others are left out), as render_site makes
     them: for serve's preview of a template edit, which shows the pages browsers visited first.
     As story_page, nothing else is made and nothing is recorded."""
-    templates, renderer = _templates_alone(archive, config, markdown)
+    templates, renderer = _templates_alone(archive, config)
     wanted = set(paths)
-    jobs = _template_jobs(archive, config, renderer, tag_pages(archive, config.tags.per_page))
-    return [templates.render(job) for job in jobs if job.path in wanted]
+    folders = {tag: posixpath.dirname(urls.tag_path(tag)) + "/" for tag in archive.tags}
+    tags = [tag for tag, folder in folders.items() if any(path.startswith(folder) for path in wanted)]
+    jobs = _template_jobs(archive, config, renderer, tag_pages(archive, config.tags.per_page, tags),
+                          wanted.__contains__)
+    return [templates.render(job) for job in jobs]
 
 
-def _templates_alone(archive: Archive, config: Config, markdown: Mapping[str, tuple[str, str]] | None
-                     ) -> tuple[_Templates, markup.MarkdownRenderer]:
+def _templates_alone(archive: Archive, config: Config) -> tuple[_Templates, markup.MarkdownRenderer]:
     """Templates for a few pages made alone, their texts converted as the pages ask for them."""
-    renderer = markup.MarkdownRenderer(markdown)
+    renderer = markup.MarkdownRenderer()
+    stories = _OnDemand(archive.story_by_id,
+                        lambda key: _story_text(archive, renderer, config, archive.story_by_id[key]))
+    notes = _OnDemand(set(_shown_notes(archive)), lambda key: _note_text(archive, renderer, config, key))
     tracker = depends.Tracker()
-    env = _environment(config, archive, _TextsOnDemand(archive, renderer, config),
-                       _note_texts(archive, renderer, config), tracker)
+    env = _environment(config, archive, stories, notes, tracker)
     return _Templates(env, config, tracker, search.link_keys(archive)), renderer
 
 
@@ -176,15 +178,15 @@ def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
     return depends.PageJob(search.DATA_DIR, offline, make)
 
 
-def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer,
-                   tags: TagPages) -> list[TemplateJob]:
+def _template_jobs(archive: Archive, config: Config, renderer: markup.MarkdownRenderer, tags: TagPages,
+                   keep: Callable[[str], bool] = lambda path: True) -> list[TemplateJob]:
+    """The template pages (those at the paths `keep` accepts: their objects alone are worked out)."""
     return [
-        *_site_pages(archive, config),
-        _report_page(archive, renderer),
-        *_story_pages(archive),
-        *_issue_pages(archive, config, renderer),
-        *_newsletter_pages(archive),
-        *_tag_pages(archive, tags),
+        *_site_pages(archive, config, renderer, keep),
+        *_story_pages(archive, keep),
+        *_issue_pages(archive, config, renderer, keep),
+        *_newsletter_pages(archive, keep),
+        *_tag_pages(archive, tags, keep),
     ]
 
 
@@ -241,34 +243,40 @@ def _story_text(archive: Archive, renderer: markup.MarkdownRenderer, config: Con
     return _text(renderer, story.body, _archive_link(archive, urls.story_path(story.id), config))
 
 
-class _TextsOnDemand(Mapping):
-    """story id -> its Text, converted when first asked for: a page made alone reads a few."""
+class _OnDemand(Mapping):
+    """key -> make(key), made when first asked for: a page made alone reads a few of them."""
 
-    def __init__(self, archive: Archive, renderer: markup.MarkdownRenderer, config: Config):
-        self._archive, self._renderer, self._config = archive, renderer, config
-        self._texts: dict[str, Text] = {}
+    def __init__(self, keys: Collection[str], make: Callable[[str], Text]):
+        self._keys, self._make = keys, make
+        self._made: dict[str, Text] = {}
 
-    def __getitem__(self, story_id: str) -> Text:
-        if story_id not in self._texts:
-            story = self._archive.story_by_id[story_id]
-            self._texts[story_id] = _story_text(self._archive, self._renderer, self._config, story)
-        return self._texts[story_id]
+    def __getitem__(self, key: str) -> Text:
+        if key not in self._made:
+            if key not in self._keys:
+                raise KeyError(key)
+            self._made[key] = self._make(key)
+        return self._made[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._archive.story_by_id)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._archive.stories)
+        return len(self._keys)
 
 
 def _note_texts(archive: Archive, renderer: markup.MarkdownRenderer, config: Config) -> dict[str, Text]:
     """Each note converted for the page of what it annotates (where the note is shown)."""
-    texts = {}
-    for target, note in sorted(archive.notes.items()):
-        page = ref_of(archive, target)
-        if page:
-            texts[target] = _text(renderer, note.body, _archive_link(archive, page.path, config))
-    return texts
+    return {target: _note_text(archive, renderer, config, target) for target in _shown_notes(archive)}
+
+
+def _shown_notes(archive: Archive) -> list[str]:
+    """The targets of the notes a page shows: those the archive has a page for."""
+    return [target for target in sorted(archive.notes) if ref_of(archive, target)]
+
+
+def _note_text(archive: Archive, renderer: markup.MarkdownRenderer, config: Config, target: str) -> Text:
+    link = _archive_link(archive, ref_of(archive, target).path, config)
+    return _text(renderer, archive.notes[target].body, link)
 
 
 def _archive_link(archive: Archive, page: str, config: Config) -> markup.ArchiveLink:
@@ -294,7 +302,7 @@ def _loader(config: Config) -> jinja2.BaseLoader:
     ])
 
 
-def _environment(config: Config, archive: Archive, texts: Mapping[str, Text], note_texts: dict[str, Text],
+def _environment(config: Config, archive: Archive, texts: Mapping[str, Text], note_texts: Mapping[str, Text],
                  tracker: depends.Tracker) -> jinja2.Environment:
     """The templates' environment. What they may read of the archive goes through recording
     views, so each page's dependencies are known (depends.py)."""
@@ -442,30 +450,34 @@ def _linker(path: str, config: Config) -> Callable[[str], str]:
 # ---- pages -----------------------------------------------------------------------------------
 
 
-def _site_pages(archive: Archive, config: Config) -> Iterator[TemplateJob]:
+def _site_pages(archive: Archive, config: Config, renderer: markup.MarkdownRenderer,
+                keep: Callable[[str], bool]) -> Iterator[TemplateJob]:
     issues = sorted(archive.issues, key=issue_order)
-    yield TemplateJob("index.html", urls.HOME, dict(
-        issues=issues[:HOME_ISSUES],
-        newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
-        top_tags=tag_counts(archive)[:HOME_TAGS],
-        download=publish.ZIP_NAME if config.build.zip and not config.build.offline else "",
-    ))
-    yield TemplateJob("archive.html", urls.ARCHIVE, dict(years=by_year_and_month(issues)))
-    yield TemplateJob("search.html", urls.SEARCH, dict(tags=tag_cloud(archive)))
-    yield TemplateJob("tags.html", urls.TAGS, dict(tags=tag_cloud(archive)))
-    yield TemplateJob("annotated.html", urls.ANNOTATED, dict(notes=annotated_stories(archive)))
-    yield TemplateJob("404.html", "404.html", {})
+    pages = {  # path -> template, and what it is given
+        urls.HOME: ("index.html", lambda: dict(
+            issues=issues[:HOME_ISSUES],
+            newsletters=sorted(archive.newsletters, key=lambda n: (n.name.lower(), n.slug)),
+            top_tags=tag_counts(archive)[:HOME_TAGS],
+            download=publish.ZIP_NAME if config.build.zip and not config.build.offline else "",
+        )),
+        urls.ARCHIVE: ("archive.html", lambda: dict(years=by_year_and_month(issues))),
+        urls.SEARCH: ("search.html", lambda: dict(tags=tag_cloud(archive))),
+        urls.TAGS: ("tags.html", lambda: dict(tags=tag_cloud(archive))),
+        urls.ANNOTATED: ("annotated.html", lambda: dict(notes=annotated_stories(archive))),
+        "404.html": ("404.html", dict),
+        # Always written, empty or not, so the footer's link to it never breaks.
+        urls.NOTES_REPORT: ("notes_report.html", lambda: dict(orphans=orphans(archive, renderer))),
+    }
+    for path, (template, objects) in pages.items():
+        if keep(path):
+            yield TemplateJob(template, path, objects())
 
 
-def _report_page(archive: Archive, renderer: markup.MarkdownRenderer) -> TemplateJob:
-    """Always written, empty or not, so the footer's link to it never breaks."""
-    return TemplateJob("notes_report.html", urls.NOTES_REPORT, dict(orphans=orphans(archive, renderer)))
-
-
-def _story_pages(archive: Archive) -> Iterator[TemplateJob]:
+def _story_pages(archive: Archive, keep: Callable[[str], bool]) -> Iterator[TemplateJob]:
     ref = functools.cache(functools.partial(ref_of, archive))  # a story is related to several others
     for story in archive.stories:
-        yield _story_page(archive, story, ref)
+        if keep(urls.story_path(story.id)):
+            yield _story_page(archive, story, ref)
 
 
 def _story_page(archive: Archive, story: Story, ref: Callable[[str], views.Ref | None]) -> TemplateJob:
@@ -480,10 +492,12 @@ def _story_page(archive: Archive, story: Story, ref: Callable[[str], views.Ref |
     ))
 
 
-def _issue_pages(archive: Archive, config: Config,
-                 renderer: markup.MarkdownRenderer) -> Iterator[TemplateJob]:
+def _issue_pages(archive: Archive, config: Config, renderer: markup.MarkdownRenderer,
+                 keep: Callable[[str], bool]) -> Iterator[TemplateJob]:
     for issue in archive.issues:
         path = urls.issue_path(issue.id)
+        if not keep(path):
+            continue
         link = _archive_link(archive, path, config)
         yield TemplateJob("issue.html", path, dict(
             issue=issue,
@@ -494,23 +508,26 @@ def _issue_pages(archive: Archive, config: Config,
         ))
 
 
-def _newsletter_pages(archive: Archive) -> Iterator[TemplateJob]:
+def _newsletter_pages(archive: Archive, keep: Callable[[str], bool]) -> Iterator[TemplateJob]:
     for newsletter in archive.newsletters:
-        issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
         path = urls.newsletter_path(newsletter.slug)
+        if not keep(path):
+            continue
+        issues = sorted(archive.issues_by_newsletter.get(newsletter.slug, ()), key=issue_order)
         yield TemplateJob("newsletter.html", path, dict(
             feed=_feed_beside(path), newsletter=newsletter, years=by_year(issues), issue_count=len(issues)))
 
 
-def _tag_pages(archive: Archive, tags: TagPages) -> Iterator[TemplateJob]:
+def _tag_pages(archive: Archive, tags: TagPages, keep: Callable[[str], bool]) -> Iterator[TemplateJob]:
     """A tag's stories by month, newest first, a fixed number to a page: an edit makes anew only
     the page that lists the story, and no page grows with the archive."""
     for tag, (pages, paths) in tags.items():
         shared = dict(tag=tag, name=tag_name(archive, tag), count=len(archive.tags[tag]),
                       feed=_feed_beside(paths[0]), timeline=timeline(pages, paths))
         for number, months in enumerate(pages, 1):
-            yield TemplateJob("tag.html", paths[number - 1], dict(
-                shared, months=months, pages=Pages(number, paths)))
+            if keep(paths[number - 1]):
+                yield TemplateJob("tag.html", paths[number - 1], dict(
+                    shared, months=months, pages=Pages(number, paths)))
 
 
 def _feed_beside(path: str) -> str:

@@ -226,11 +226,12 @@ def paginate(months: list[Month], per_page: int) -> list[list[Month]]:
 TagPages = dict[str, tuple[list[list[Month]], tuple[str, ...]]]  # tag -> its pages' months, their paths
 
 
-def tag_pages(archive: Archive, per_page: int) -> TagPages:
-    """Each tag's stories by month, newest first, on pages of `per_page` stories, and the output
-    path of each page (its index.html; the Markdown archive's index.md lies beside it)."""
+def tag_pages(archive: Archive, per_page: int, tags: Iterable[str] | None = None) -> TagPages:
+    """Each tag's (or each of `tags`') stories by month, newest first, on pages of `per_page`
+    stories, and the output path of each page (its index.html; the Markdown archive's index.md
+    lies beside it)."""
     found: TagPages = {}
-    for tag in sorted(archive.tags):
+    for tag in sorted(archive.tags if tags is None else tags):
         pages = paginate(by_month(archive, (archive.story_by_id[i] for i in archive.tags[tag])), per_page)
         found[tag] = pages, tuple(urls.tag_path(tag, number) for number in range(1, len(pages) + 1))
     return found

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import pipeline, preview, urls
-from newsarchive.config import Config
+from newsarchive import pipeline, preview, render, urls
+from newsarchive.config import Config, TagsSection
 from newsarchive.model import Archive
 from tests.conftest import ROOT
 from tests.helpers import copy_samples
@@ -100,6 +100,21 @@ def test_a_template_edit_after_a_story_edit_shows_both(built, tmp_path):
     preview.show_edits(config, edited, [template], [page.relative_to(config.output_dir).as_posix()])
     shown = page.read_bytes()
     assert b"<p>Edited.</p>" in shown and b"as we all do." in shown
+
+
+def test_pages_made_alone_are_the_very_pages_of_a_build(tmp_path):
+    copy_samples(tmp_path / "content")
+    config = Config(root=tmp_path, tags=TagsSection(per_page=2)).with_build(
+        content_dir=str(tmp_path / "content"), output_dir=str(tmp_path / "site"),
+        theme_dir=str(ROOT / "theme"))
+    archive = pipeline.build(config).archive
+    paths = {p.relative_to(config.output_dir).as_posix() for p in config.output_dir.rglob("*.html")}
+    assert {urls.HOME, urls.NOTES_REPORT, "404.html", "tags/compute/page/2/index.html"} <= paths
+    made = render.pages_at(archive, config, paths | {"no/such/page/index.html"})
+    assert {page.path for page in made} == paths  # every kind of page, each once
+    assert [page.path for page in made if page.content != (config.output_dir / page.path).read_bytes()] == []
+    alone = render.pages_at(archive, config, ["tags/compute/page/2/index.html", urls.HOME])
+    assert [page.path for page in alone] == [urls.HOME, "tags/compute/page/2/index.html"]
 
 
 def test_anything_but_edits_of_known_stories_waits_for_the_rebuild(built):
