@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import load, storyfiles, themes, write
+from . import load, storyfiles, themes, urls, write
 from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostics
@@ -90,7 +90,7 @@ def show_edits(config: Config, archive: Archive, paths: Iterable[Path], visited:
         diagnostics = Diagnostics()  # the rebuild that follows reports what is wrong
         for story in edits:
             archive = enrich.with_story_edited(archive, config, story, diagnostics)
-        pages = [render.story_page(archive, config, story.id) for story in edits]
+        pages = render.pages_at(archive, config, [urls.story_path(story.id) for story in edits])
     changed = [page for page in pages if not _as_written(config.output_dir / page.path, page.content)]
     for page in changed:
         write.put_now(config.output_dir, page)

@@ -125,19 +125,12 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     return Rendered(pager.pages(jobs), renderer.used)
 
 
-def story_page(archive: Archive, config: Config, story_id: str) -> Page:
-    """One story's page alone, as render_site makes it: for serve's preview of an edited story
-    (preview.py). Texts are converted as the page asks for them (a few: the last build's
-    conversions would take longer to read); nothing else is made and nothing is recorded."""
-    templates, _ = _templates_alone(archive, config)
-    story = archive.story_by_id[story_id]
-    return templates.render(_story_page(archive, story, functools.partial(ref_of, archive)))
-
-
 def pages_at(archive: Archive, config: Config, paths: Collection[str]) -> list[Page]:
     """The template pages at `paths` (output paths; others are left out), as render_site makes
-    them: for serve's preview of a template edit, which shows the pages browsers visited first.
-    As story_page, nothing else is made and nothing is recorded."""
+    them: for serve's previews (preview.py) of edited stories, and of a template edit, which
+    shows the pages browsers visited first. Texts are converted as the pages ask for them (a
+    few: the last build's conversions would take longer to read); nothing else is made and
+    nothing is recorded."""
     templates, renderer = _templates_alone(archive, config)
     wanted = set(paths)
     folders = {tag: posixpath.dirname(urls.tag_path(tag)) + "/" for tag in archive.tags}
