@@ -12,6 +12,7 @@ overlay naming file, line and message. Neither is written into the output.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import html
@@ -297,7 +298,8 @@ def _run_apart(function: Callable[..., Any], args: tuple, level: int, sender: An
             error = RuntimeError(f"{type(error).__name__}: {error}")
         error.add_note(where)
         outcome = False, error
-    sender.send(outcome)
+    with contextlib.suppress(BrokenPipeError):  # the server was stopped while this build ran
+        sender.send(outcome)
     sender.close()
 
 

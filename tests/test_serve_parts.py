@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import pickle
 import queue
@@ -195,6 +196,18 @@ def test_a_build_apart_sends_back_its_result_and_its_errors_whole(tmp_path):
     assert "In the build's own process" in raised.value.__notes__[0]
     problem = Problem("theme/templates/story.html", 3, "render", "error", "Expected an expression")
     assert pickle.loads(pickle.dumps(pipeline.BuildError(problem))).problem == problem
+
+
+def test_a_build_apart_whose_server_is_gone_ends_quietly(capfd):
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=livereload._run_apart, args=(time.sleep, (0.5,), logging.INFO, sender))
+    process.start()
+    sender.close()
+    receiver.close()  # as when the server was stopped while its build ran
+    process.join(timeout=30)
+    assert process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_changes_during_a_build_give_one_more_build_not_a_queue(tmp_path, monkeypatch):
