@@ -131,24 +131,19 @@ def pages_at(archive: Archive, config: Config, paths: Collection[str]) -> list[P
     shows the pages browsers visited first. Texts are converted as the pages ask for them (a
     few: the last build's conversions would take longer to read); nothing else is made and
     nothing is recorded."""
-    templates, renderer = _templates_alone(archive, config)
+    renderer = markup.MarkdownRenderer()
+    stories = _OnDemand(archive.story_by_id,
+                        lambda key: _story_text(archive, renderer, config, archive.story_by_id[key]))
+    notes = _OnDemand(set(_shown_notes(archive)), lambda key: _note_text(archive, renderer, config, key))
+    tracker = depends.Tracker()
+    templates = _Templates(_environment(config, archive, stories, notes, tracker), config, tracker,
+                           search.link_keys(archive))
     wanted = set(paths)
     folders = {tag: posixpath.dirname(urls.tag_path(tag)) + "/" for tag in archive.tags}
     tags = [tag for tag, folder in folders.items() if any(path.startswith(folder) for path in wanted)]
     jobs = _template_jobs(archive, config, renderer, tag_pages(archive, config.tags.per_page, tags),
                           wanted.__contains__)
     return [templates.render(job) for job in jobs]
-
-
-def _templates_alone(archive: Archive, config: Config) -> tuple[_Templates, markup.MarkdownRenderer]:
-    """Templates for a few pages made alone, their texts converted as the pages ask for them."""
-    renderer = markup.MarkdownRenderer()
-    stories = _OnDemand(archive.story_by_id,
-                        lambda key: _story_text(archive, renderer, config, archive.story_by_id[key]))
-    notes = _OnDemand(set(_shown_notes(archive)), lambda key: _note_text(archive, renderer, config, key))
-    tracker = depends.Tracker()
-    env = _environment(config, archive, stories, notes, tracker)
-    return _Templates(env, config, tracker, search.link_keys(archive)), renderer
 
 
 def _search_job(texts: Mapping[str, Text], config: Config) -> depends.PageJob:
