@@ -148,6 +148,7 @@ class Rebuilder:
         self.load_config, self.state, self.footprint, self.changes = load_config, state, footprint, changes
         self.apart = apart or in_fresh_process  # how builds run: each in a process of its own
         self.archive: Archive | None = None  # the last build's, as enriched, for previews
+        self._made_from = ""  # what the last build was made from (pipeline.BuildResult.made_from)
         self._turns = threading.Lock()  # for the archive and what was shown while a build ran
         self._building = False
         self._shown_while_building: set[Path] = set()
@@ -200,7 +201,8 @@ class Rebuilder:
 
     def _hold_archive(self) -> None:
         try:
-            archive = self.apart(preview.archive_of, self.load_config())
+            config = self.load_config()
+            archive = preview.kept_archive(config, self._made_from) or self.apart(preview.archive_of, config)
         except Exception:  # previews wait for the next build that goes through
             log.debug("No archive to preview edits with", exc_info=True)
             return
@@ -224,7 +226,7 @@ class Rebuilder:
         started = time.perf_counter()
         try:
             config = self.load_config()
-            result = self.apart(pipeline.build, config)
+            result = self.apart(preview.build, config)
         except Exception as error:  # whatever breaks, the preview goes on and the pages show it
             expected = isinstance(error, (pipeline.BuildError, pipeline.SetupError, ConfigError))
             log.error("Build failed; still serving the last good site:\n%s", error, exc_info=not expected)
@@ -232,6 +234,7 @@ class Rebuilder:
             return
         with self._turns:
             self.archive = result.archive or self.archive  # None: nothing changed since the one held
+            self._made_from = result.made_from
             again = sorted(self._shown_while_building)
             self._shown_while_building.clear()
         if again:  # the build put those pages back as they were before the edit: a build follows

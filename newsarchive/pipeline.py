@@ -59,6 +59,7 @@ class BuildResult:
     kept: int = 0  # pages kept as the last build wrote them: nothing they were made from changed
     timings: dict[str, float] = field(default_factory=dict)
     archive: Archive | None = None  # as enriched; None when nothing changed, so enrich did not run
+    made_from: str = ""  # the digest of what the site was made from (see `made_from`)
 
     def failed(self, strict: bool) -> bool:
         """Bad input is reported and skipped; only --strict turns any problem into a failure."""
@@ -90,7 +91,8 @@ def build(config: Config) -> BuildResult:
         archive = load.load(config, diagnostics)
     cache, key = Cache(config.cache_dir), _site_key(config)
     output = cache.load(OUTPUT_ENTRY, key) or OutputRecord()
-    source = depends.fingerprint((_fields(archive), themes.theme_digest(config)))
+    source = _source(archive, config)
+    result.made_from = digest(key, source)
     if source == output.source and write.unchanged(config.output_dir, output.written):
         diagnostics.problems += output.problems  # what enrich and render said of these same inputs
         result.kept = len(output.written)
@@ -105,6 +107,16 @@ def build(config: Config) -> BuildResult:
             diagnostics.problems += check.check_site(config.output_dir, check_options(config))
     result.stories = len(archive.stories)
     return result
+
+
+def made_from(archive: Archive, config: Config) -> str:
+    """The digest of all a site is made from: the config and its folders, the archive as loaded
+    (before enrich), and the theme. Builds of the same digest enrich and render alike."""
+    return digest(_site_key(config), _source(archive, config))
+
+
+def _source(archive: Archive, config: Config) -> str:
+    return depends.fingerprint((_fields(archive), themes.theme_digest(config)))
 
 
 def _fields(archive: Archive) -> tuple:

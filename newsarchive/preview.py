@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import load, storyfiles, themes, urls, write
+from . import load, pipeline, storyfiles, themes, urls, write
 from .cache import Cache
 from .config import Config
 from .diagnostics import Diagnostics
@@ -46,13 +46,37 @@ def story_edits(config: Config, archive: Archive, paths: Iterable[Path]) -> list
     return edits
 
 
+ARCHIVE_ENTRY = "serve-archive"  # the build cache's entry of the archive serve's last build enriched
+
+
+def build(config: Config) -> pipeline.BuildResult:
+    """pipeline.build as serve runs it (in a process of its own). The archive it enriched is also
+    kept in the build cache, so that serve started again on the same sources has it at hand for
+    previews as soon as it is read (kept_archive), instead of loading and enriching it all again:
+    4 s at 10,000 stories, 39 s at 100,000."""
+    result = pipeline.build(config)
+    if result.archive is not None:
+        Cache(config.cache_dir).save(ARCHIVE_ENTRY, result.made_from, result.archive)
+    return result
+
+
+def kept_archive(config: Config, made_from: str) -> Archive | None:
+    """The archive serve's build kept (see `build`), if it was enriched from what the last
+    build was made from (pipeline.BuildResult.made_from); None otherwise."""
+    return Cache(config.cache_dir).load(ARCHIVE_ENTRY, made_from) if made_from else None
+
+
 def archive_of(config: Config) -> Archive:
     """The archive loaded and enriched as a build would, for previews when the last build had
-    nothing to do (so enriched nothing)."""
+    nothing to do (so enriched nothing) and no archive was kept from what it was made from; kept
+    in turn, for the next start."""
     from . import enrich  # numpy and scipy: not for a build with nothing to do
 
     diagnostics = Diagnostics()  # the builds report what is wrong
-    return enrich.enrich(load.load(config, diagnostics), config, diagnostics, Cache(config.cache_dir))
+    loaded = load.load(config, diagnostics)
+    archive = enrich.enrich(loaded, config, diagnostics, Cache(config.cache_dir))
+    Cache(config.cache_dir).save(ARCHIVE_ENTRY, pipeline.made_from(loaded, config), archive)
+    return archive
 
 
 def template_edits(config: Config, paths: Iterable[Path]) -> bool:

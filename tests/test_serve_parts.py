@@ -198,6 +198,34 @@ def test_a_build_apart_sends_back_its_result_and_its_errors_whole(tmp_path):
     assert pickle.loads(pickle.dumps(pipeline.BuildError(problem))).problem == problem
 
 
+def test_serve_started_again_on_the_same_sources_previews_with_the_archive_its_last_build_kept(
+        tmp_path, monkeypatch):
+    copy_samples(tmp_path / "content")
+    config = Config(root=tmp_path).with_build(content_dir=str(tmp_path / "content"),
+                                              output_dir=str(tmp_path / "site"),
+                                              theme_dir=str(ROOT / "theme"))
+    enriched = preview.build(config).archive  # as serve's build process ran it, last time
+    assert enriched is not None
+
+    def started(enrich: object) -> Rebuilder:
+        """A serve started now, its first build done and its archive held."""
+        monkeypatch.setattr(livereload.preview, "archive_of", enrich)
+        rebuilder = Rebuilder(lambda: config, BuildState(), BuildFootprint(tmp_path / "content/stories"),
+                              Debouncer(), apart=in_this_process)
+        rebuilder.build()
+        rebuilder.changes.close()
+        rebuilder.run()
+        return rebuilder
+
+    again = started(lambda config: pytest.fail("the archive kept was enriched again"))
+    assert again.archive == enriched and again.archive is not enriched  # read from the build cache
+    story = next((tmp_path / "content/stories").rglob("0*.md"))
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    pipeline.build(config)  # `build.py build` after an edit: the site is made from other sources now
+    fresh = object()
+    assert started(lambda config: fresh).archive is fresh  # so what serve kept is not used
+
+
 def test_a_build_apart_whose_server_is_gone_ends_quietly(capfd):
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
