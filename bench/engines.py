@@ -28,7 +28,7 @@ class Engine(Protocol):
 
     name: str
     work: Path
-    ready: re.Pattern[str]  # the server's line that says it is serving
+    ready: re.Pattern[str]  # the server's line that says an edit now shows at once
 
     def prepare(self) -> None: ...
 
@@ -51,7 +51,8 @@ class Ours:
 
     work: Path  # the size's work folder: content/ (the generated archive), site/, theme/
     name: str = "ours"
-    ready: re.Pattern[str] = re.compile(r"Serving .* at http")
+    # Serving starts after the first build; edits show at once once the archive is held as well.
+    ready: re.Pattern[str] = re.compile(r"Watching for changes")
     built: int = 0  # stories the last build reported
 
     @property

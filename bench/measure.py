@@ -69,15 +69,17 @@ class Server:
         self.command, self.log, self.cwd = command, log, cwd
         self.process: subprocess.Popen | None = None
 
-    def start(self, ready: re.Pattern[str], timeout: float) -> None:
-        """Start it and wait until its output matches `ready`; raise CommandFailed if it does not."""
+    def start(self, ready: re.Pattern[str], timeout: float) -> float:
+        """Start it and wait until its output matches `ready`: the seconds that took. Raise
+        CommandFailed if it does not."""
         out = self.log.open("w")
+        started = time.perf_counter()
         self.process = subprocess.Popen(self.command, cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT)
         out.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if ready.search(self.log.read_text(errors="replace")):
-                return
+                return time.perf_counter() - started
             if self.process.poll() is not None:
                 raise CommandFailed(f"{' '.join(self.command)} stopped before it served; see {self.log}")
             time.sleep(0.1)

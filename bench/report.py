@@ -11,6 +11,7 @@ SCENARIOS = {
     "no-change": "no-change rebuild",
     "story": "one story edited",
     "template": "one template edited",
+    "serve-start": "serve: start -> watching",
     "serve": "serve: story save -> reload",
     "serve-template": "serve: template -> reload",
 }

@@ -172,8 +172,9 @@ def measure_engine(engine: Engine, runs: int, size: int) -> dict[str, Sample | s
         for scenario, measure in scenarios.items():
             figures[scenario] = measure()
             print(f"  {engine.name}, {scenario}: {_progress(figures[scenario])}", flush=True)
-        figures.update(zip(("serve", "serve-template"), _serve(engine, runs, size, logs), strict=True))
-        for scenario in ("serve", "serve-template"):
+        served = ("serve-start", "serve", "serve-template")
+        figures.update(zip(served, _serve(engine, runs, size, logs), strict=True))
+        for scenario in served:
             print(f"  {engine.name}, {scenario}: {_progress(figures[scenario])}", flush=True)
     except CommandFailed as error:
         figures["error"] = str(error)
@@ -225,23 +226,24 @@ def _edited_template(engine: Engine, token: str) -> tuple[Path, str, str]:
 
 
 def _serve(engine: Engine, runs: int, size: int, logs: Path) -> tuple[Sample | str | None, ...]:
-    """Median seconds from saving a story edit, then a template edit, to the served story page
-    showing it; CPU and peak memory of the whole server process. None when the builder has no
-    server to measure."""
+    """Seconds from starting the server (on the site the last build left) until it says an edit
+    shows at once; then median seconds from saving a story edit, then a template edit, to the
+    served story page showing it, with CPU and peak memory of the whole server process. None
+    when the builder has no server to measure."""
     port = free_port()
     command = engine.serve_command(port)
     if command is None:
-        return None, None
+        return None, None, None
     server = Server(command, logs / f"{engine.name}-serve.log", cwd=REPO)
     timeout = 30 + 0.03 * size
     try:
-        server.start(engine.ready, timeout=120 + 0.05 * size)
+        start = Sample(server.start(engine.ready, timeout=120 + 0.05 * size), None, None)
         story = _reload_times(engine, port, runs, timeout, lambda n: _story_save(engine, n))
         template = _reload_times(engine, port, runs, timeout,
                                  lambda n: _edited_template(engine, _token("serve", n)))
     finally:
         usage = server.stop()
-    return tuple(_reload_sample(times, usage, timeout) for times in (story, template))
+    return start, *(_reload_sample(times, usage, timeout) for times in (story, template))
 
 
 def _story_save(engine: Engine, n: int) -> tuple[Path, str, str]:

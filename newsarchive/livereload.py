@@ -166,6 +166,11 @@ class Rebuilder:
                 log.info("Changed: %s%s", real[0], f" and {len(real) - 1} more" if len(real) > 1 else "")
                 self.build()
 
+    def previews_ready(self, timeout: float) -> bool:
+        """Whether run() holds the archive previews are made from, or found none to hold (then
+        edits show with the rebuild); waits up to `timeout` seconds."""
+        return self._ready.wait(timeout)
+
     def previews(self, edits: Debouncer) -> None:
         """Show each burst of story or template edits at once (preview.py), until `edits` is closed."""
         while (paths := edits.wait()) is not None:

@@ -72,8 +72,14 @@ def serve(config: Config, load_config: Callable[[], Config], config_file: Path, 
         rebuilder.build()
         with _running(server, rebuilder, (changes, edits), state):
             on_ready(url_of(server))
-            while True:  # until a signal raises _Stop here; the naps let its handler run even
-                time.sleep(0.25)  # when the signal landed on another thread
+            # Until a signal raises _Stop here; the naps let its handler run even when the signal
+            # landed on another thread.
+            while not rebuilder.previews_ready(timeout=0.25):
+                pass
+            log.info("Watching for changes%s", "" if rebuilder.archive is None else
+                     ": an edited story or template shows at once")
+            while True:
+                time.sleep(0.25)
 
 
 def _check_folders(config: Config) -> None:

@@ -259,6 +259,11 @@ def test_a_bad_config_shows_an_overlay_and_fixing_it_recovers(preview):
 # ---- serving -------------------------------------------------------------------------------------
 
 
+def test_it_says_once_edits_show_at_once(shared_preview):
+    said = "Watching for changes: an edited story or template shows at once"
+    wait_for(lambda: said in shared_preview.stderr(), "the line that says so")
+
+
 @pytest.mark.parametrize("path", [
     "/../site_config.toml", "/%2e%2e/site_config.toml", "/%2E%2E/%2e%2e/etc/passwd",
     "/..%2f..%2fetc/passwd", "/static%2f..%2f..%2fsite_config.toml", "//etc/passwd",
