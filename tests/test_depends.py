@@ -58,3 +58,39 @@ def test_a_page_that_asks_whether_a_key_is_there_depends_on_that_alone():
     first = _made_once({"ai": ("s1",)}, Made())
     assert _made_once({"ai": ("s1", "s2")}, first.made).made_count == 0  # the tag has one story more
     assert _made_once({}, first.made).made_count == 1
+
+
+def _pages(archive: SimpleNamespace, previous: Made, jobs: dict[str, str]) -> Paged:
+    """One page per (path, tag): "yes" when the archive has the tag, else what the "other" tag's
+    entry holds; nothing is carried back."""
+    tracker = Tracker()
+    values = Values(lambda name: getattr(archive, name), {}, {})
+    pager = Pager(tracker, TrackedArchive(archive, tracker), values, previous,
+                  reusable=lambda path: True, output=lambda page: None)
+
+    def make(path: str, tag: str):
+        return lambda view: Page(path, b"yes" if tag in view.tags else view.tags.get("other", "").encode())
+
+    return pager.pages([PageJob(path, tag, make(path, tag)) for path, tag in jobs.items()])
+
+
+def test_what_a_page_read_last_time_decides_whether_it_is_made_again_and_only_that_is_kept():
+    jobs = {"b.html": "robots", "a.html": "ai"}  # "other", read by b.html alone, is numbered before "ai"
+    first = _pages(SimpleNamespace(tags={"ai": "1", "other": "x"}), Made(), jobs)
+    assert first.made_count == 2 and len(first.made.deps) == 3  # has ai, has robots, item other
+    # "robots" is there now: b.html no longer reads "other", which no page reads any more
+    second = _pages(SimpleNamespace(tags={"ai": "1", "robots": "2", "other": "x"}), first.made, jobs)
+    assert second.made_count == 1
+    assert sorted(second.made.deps) == [("has", "tags", "ai"), ("has", "tags", "robots")]
+    assert _read(second.made) == {"a.html": [("has", "tags", "ai")], "b.html": [("has", "tags", "robots")]}
+    third = _pages(SimpleNamespace(tags={"ai": "1", "robots": "2", "other": "y"}), second.made, jobs)
+    assert third.made_count == 0  # "other" changed, and nothing reads it now
+    gone = _pages(SimpleNamespace(tags={"robots": "2", "other": "y"}), third.made, jobs)
+    assert gone.made_count == 1  # a.html, which reads "other" again
+    assert _read(gone.made) == {"a.html": [("has", "tags", "ai"), ("item", "tags", "other")],
+                                "b.html": [("has", "tags", "robots")]}
+
+
+def _read(made: Made) -> dict[str, list[tuple]]:
+    """What each record says its page read, through the table."""
+    return {path: [made.deps[n] for n in record.deps] for path, record in made.records.items()}
