@@ -148,8 +148,12 @@ def _under_newsletters(path: Path, content_dir: Path) -> tuple[str, ...] | None:
 
 
 def _relative(path: Path, content_dir: Path) -> str:
+    return _relative_to(path, content_dir.resolve())
+
+
+def _relative_to(path: Path, resolved_content_dir: Path) -> str:
     try:
-        return path.resolve().relative_to(content_dir.resolve()).as_posix()
+        return path.resolve().relative_to(resolved_content_dir).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -266,8 +270,8 @@ def _parsed_files(config: Config, known: dict[str, FileRecord],
                   refresh: bool) -> Iterator[tuple[str, ParsedFile]]:
     """(source, parsed file) for every newsletter file in order: from its cache record (with no
     plan) when parsing it again could change nothing, else parsed now."""
-    content = config.content_dir
-    sources = {path: _relative(path, content) for path in newsletter_files(content)}
+    content, resolved = config.content_dir, config.content_dir.resolve()
+    sources = {path: _relative_to(path, resolved) for path in newsletter_files(content)}
     reused = {} if refresh else {
         path: ParsedFile(known[source], None)
         for path, source in sources.items() if source in known and _unchanged(path, known[source], content)
