@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel, storyfiles
@@ -44,30 +45,75 @@ Stamp = tuple[int, int, int, int]  # size, inode, modification and change times 
 Entry = tuple[Stamp | None, str, storyfiles.Document]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The files load reads, found and stamped at one moment: the issue folders under
+    content/stories/ (relative name -> path) with the names of their files (the issue file
+    first), and the note files. Files, not Path objects: pathlib would cost more than reading."""
+
+    folders: dict[str, str]
+    files: dict[str, list[str]]  # folder -> the names of its files
+    notes: list[tuple[str, str]]  # (path, relative) of each note file, in order
+    stamps: dict[str, Stamp]  # path -> its stamp; a file that could not be stamped is missing
+    taken: int  # time.time_ns() just before the files were stamped
+
+    def story_files(self) -> list[tuple[str, str]]:
+        """(path, relative) of every file of every issue folder."""
+        return [(f"{self.folders[folder]}/{name}", f"{folder}/{name}")
+                for folder, names in self.files.items() for name in names]
+
+    def digest(self) -> str | None:
+        """The digest of every file's relative name and stamp: the same digest, the same archive
+        (with the same config and code). None when a file could not be stamped, or was modified
+        too recently for its stamp to be trusted (`_settled`)."""
+        parts = []
+        for path, relative in [*self.story_files(), *self.notes]:
+            stamp = self.stamps.get(path)
+            if stamp is None or not _settled(stamp, self.taken):
+                return None
+            parts.append(f"{relative}:{stamp}")
+        return digest(*parts)
+
+
+def find_inputs(config: Config) -> Inputs:
+    """The files load.load reads, stamped now."""
+    content = config.content_dir
+    folders = {_rel(index.parent, content): str(index.parent)
+               for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE))}
+    files = {folder: [storyfiles.ISSUE_FILE, *_story_names(where)] for folder, where in folders.items()}
+    notes = [(str(path), _rel(path, content)) for path in sorted((content / NOTES_DIR).rglob("*.md"))]
+    inputs = Inputs(folders, files, notes, {}, time.time_ns())
+    for path, _ in [*inputs.story_files(), *notes]:
+        try:
+            inputs.stamps[path] = _stamp(os.stat(path))
+        except OSError:
+            continue  # read reports it
+    return inputs
+
+
 class Documents:
     """Reads story and note files, reusing the documents an earlier build parsed (see above);
     `save` keeps this build's for the next one."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, inputs: Inputs):
         self._cache = Cache(config.cache_dir)
         self._key = digest(str(config.content_dir.resolve()))
         self._known: dict[str, Entry] = self._cache.load(CACHE_NAME, self._key) or {}
         self._now: dict[str, Entry] = {}
-        self._stamps: dict[str, Stamp] = {}  # path -> its stamp, as read_ahead took it
+        self._stamps = dict(inputs.stamps)  # path -> its stamp, taken before it is read
         self._ahead: dict[str, tuple[str, storyfiles.Document]] = {}  # path -> what read_ahead found
-        self._started = time.time_ns()
+        self._started = inputs.taken
 
     def read_ahead(self, files: list[tuple[str, str]]) -> None:
-        """Stamp the story files (path, relative), and read, spread over the cores, those whose
-        stamp is not the one recorded: most of a first build's loading. `read` then takes each
-        file's stamp and what was found from here; a file that fails is read again there, for
-        its problem to be reported."""
+        """Read, spread over the cores, the story files (path, relative) whose stamp is not the
+        one recorded: most of a first build's loading. `read` then takes each file's stamp and
+        what was found from here; a file that fails is read again there, for its problem to be
+        reported."""
         todo = []
         for path, relative in files:
-            try:
-                stamp = self._stamps[path] = _stamp(os.stat(path))
-            except OSError:
-                continue  # read reports it
+            stamp = self._stamps.get(path)
+            if stamp is None:
+                continue  # read reports why
             known = self._known.get(relative)
             if not (known and known[0] == stamp):
                 todo.append((path, relative))
@@ -85,14 +131,8 @@ class Documents:
             text_digest, document = self._ahead.pop(str(path))
         else:
             text_digest, document = self._found(path, relative, optional_front_matter)
-        self._now[relative] = (stamp if self._settled(stamp) else None, text_digest, document)
+        self._now[relative] = (stamp if _settled(stamp, self._started) else None, text_digest, document)
         return document
-
-    def _settled(self, stamp: Stamp) -> bool:
-        """Whether the file's modification and change times are old enough to trust its stamp."""
-        times = stamp[2:]
-        whole_seconds = any(t % 1_000_000_000 == 0 for t in times)
-        return max(times) < self._started - (SETTLE_NS if whole_seconds else FINE_SETTLE_NS)
 
     def save(self) -> None:
         if self._now != self._known:
@@ -119,6 +159,14 @@ def _stamp(status: os.stat_result) -> Stamp:
     return status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns
 
 
+def _settled(stamp: Stamp, taken: int) -> bool:
+    """Whether the file's modification and change times were old enough, when its stamp was
+    taken, to trust the stamp."""
+    times = stamp[2:]
+    whole_seconds = any(t % 1_000_000_000 == 0 for t in times)
+    return max(times) < taken - (SETTLE_NS if whole_seconds else FINE_SETTLE_NS)
+
+
 def _text(path: Path | str) -> str:
     with open(path, encoding="utf-8") as file:
         return file.read()
@@ -130,19 +178,15 @@ def _parsed(text: str, optional_front_matter: bool) -> storyfiles.Document:
     return storyfiles.parse(text)
 
 
-def load(config: Config, diagnostics: Diagnostics) -> Archive:
-    content = config.content_dir
-    documents = Documents(config)
+def load(config: Config, diagnostics: Diagnostics, inputs: Inputs | None = None) -> Archive:
+    """The archive the story and note files hold (`inputs`, as find_inputs finds them now)."""
+    inputs = inputs or find_inputs(config)
+    documents = Documents(config, inputs)
     issues: list[Issue] = []
     stories: list[Story] = []
     names: dict[str, str] = {}
-    # Names and strings, not Path objects: with the cache, pathlib would be most of the work here.
-    folders = {_rel(index.parent, content): str(index.parent)
-               for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE))}
-    files = {folder: [storyfiles.ISSUE_FILE, *_story_names(where)] for folder, where in folders.items()}
-    documents.read_ahead([(f"{folders[folder]}/{name}", f"{folder}/{name}")
-                           for folder, in_folder in files.items() for name in in_folder])
-    for folder, where in folders.items():
+    documents.read_ahead(inputs.story_files())
+    for folder, where in inputs.folders.items():
         document = _read(f"{where}/{storyfiles.ISSUE_FILE}", f"{folder}/{storyfiles.ISSUE_FILE}",
                          diagnostics, documents)
         if document is None:
@@ -150,7 +194,7 @@ def load(config: Config, diagnostics: Diagnostics) -> Archive:
         issue = _issue(document, f"{folder}/{storyfiles.ISSUE_FILE}")
         names.setdefault(issue.newsletter, str(document.meta.get("newsletter_name") or issue.newsletter))
         issues.append(issue)
-        stories += _stories_of(issue, where, folder, files[folder][1:], diagnostics, documents)
+        stories += _stories_of(issue, where, folder, inputs.files[folder][1:], diagnostics, documents)
     newsletters = tuple(
         Newsletter(slug, config.newsletters[slug].name if slug in config.newsletters else name)
         for slug, name in sorted(names.items())
@@ -158,7 +202,7 @@ def load(config: Config, diagnostics: Diagnostics) -> Archive:
     issues.sort(key=issue_order)
     rank = {issue.id: i for i, issue in enumerate(issues)}
     stories.sort(key=lambda s: (rank[s.issue], s.position, s.id))
-    notes = load_notes(content, diagnostics, documents)
+    notes = load_notes(inputs.notes, diagnostics, documents)
     documents.save()
     return Archive(newsletters, tuple(issues), _unique(stories, diagnostics), notes=notes)
 
@@ -257,17 +301,18 @@ def _unique(stories: list[Story], diagnostics: Diagnostics) -> tuple[Story, ...]
     return tuple(seen.values())
 
 
-def load_notes(content: Path, diagnostics: Diagnostics, documents: Documents) -> dict[str, Note]:
-    """Editors' notes: content/notes/<id>.md is the note on the story, issue or newsletter with that
-    id; content/notes/_tags/<tag>.md the note on a tag page. Front matter is optional."""
-    folder = content / NOTES_DIR
+def load_notes(files: list[tuple[str, str]], diagnostics: Diagnostics,
+               documents: Documents) -> dict[str, Note]:
+    """Editors' notes (`files`: path, relative): content/notes/<id>.md is the note on the story,
+    issue or newsletter with that id; content/notes/_tags/<tag>.md the note on a tag page. Front
+    matter is optional."""
     notes = {}
-    for path in sorted(folder.rglob("*.md")):
-        target = path.relative_to(folder).with_suffix("").as_posix()
+    for path, relative in files:
+        target = Path(relative).relative_to(NOTES_DIR).with_suffix("").as_posix()
         target = "tags/" + target.removeprefix(TAG_NOTES + "/") if target.startswith(TAG_NOTES + "/") else target
-        document = _read(path, _rel(path, content), diagnostics, documents, optional_front_matter=True)
+        document = _read(path, relative, diagnostics, documents, optional_front_matter=True)
         if document is not None:
-            notes[target] = _note(document, target, _rel(path, content), diagnostics)
+            notes[target] = _note(document, target, relative, diagnostics)
     return notes
 
 

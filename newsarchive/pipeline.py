@@ -81,42 +81,57 @@ def check_options(config: Config) -> check.CheckOptions:
 def build(config: Config) -> BuildResult:
     """Run every stage; the output folder is replaced only when rendering succeeded. What the last
     build of this config and output folder made is reused where its inputs did not change, and
-    when nothing it was made from changed at all, the site is left as it is."""
+    when nothing it was made from changed at all, the site is left as it is: known at once when
+    no file load reads was touched since (as make knows), else once the archive is loaded."""
     check_setup(config)
     result = BuildResult(Diagnostics())
     diagnostics = result.diagnostics
     with _timed(result, "ingest"):
         ingest.ingest(config, diagnostics)
-    with _timed(result, "load"):
-        archive = load.load(config, diagnostics)
     cache, key = Cache(config.cache_dir), _site_key(config)
     output = cache.load(OUTPUT_ENTRY, key) or OutputRecord()
-    source = _source(archive, config)
-    result.made_from = digest(key, source)
-    if source == output.source and write.unchanged(config.output_dir, output.written):
+    inputs, theme = load.find_inputs(config), themes.theme_digest(config)
+    stamped = digest(stamps, theme) if (stamps := inputs.digest()) else ""
+    site_kept = write.unchanged(config.output_dir, output.written)
+    if stamped and stamped == output.stamped and site_kept:
+        diagnostics.problems += output.loaded + output.problems  # what the stages said of these inputs
+        result.kept, result.stories, result.made_from = len(output.written), output.stories, output.made_from
+        return _checked(result, config)
+    reported = len(diagnostics.problems)
+    with _timed(result, "load"):
+        archive = load.load(config, diagnostics, inputs)
+    loaded, reported = tuple(diagnostics.problems[reported:]), len(diagnostics.problems)
+    source = _source(archive, theme)
+    result.made_from, result.stories = digest(key, source), len(archive.stories)
+    if source == output.source and site_kept:
         diagnostics.problems += output.problems  # what enrich and render said of these same inputs
-        result.kept = len(output.written)
+        written, problems, result.kept = output.written, output.problems, len(output.written)
     else:
-        reported = len(diagnostics.problems)
         last = cache.load(RENDER_ENTRY, key) or RenderRecord()
         made, written = _enrich_render_write(archive, config, last, output.written, result)
         cache.save(RENDER_ENTRY, key, made)
-        cache.save(OUTPUT_ENTRY, key, OutputRecord(source, written, tuple(diagnostics.problems[reported:])))
+        problems = tuple(diagnostics.problems[reported:])
+    record = OutputRecord(source, written, problems, stamped, loaded, result.stories, result.made_from)
+    if record != output:
+        cache.save(OUTPUT_ENTRY, key, record)
+    return _checked(result, config)
+
+
+def _checked(result: BuildResult, config: Config) -> BuildResult:
     if config.build.strict:  # a full link check re-reads every page: `build.py check` runs it alone
         with _timed(result, "check"):
-            diagnostics.problems += check.check_site(config.output_dir, check_options(config))
-    result.stories = len(archive.stories)
+            result.diagnostics.problems += check.check_site(config.output_dir, check_options(config))
     return result
 
 
 def made_from(archive: Archive, config: Config) -> str:
     """The digest of all a site is made from: the config and its folders, the archive as loaded
     (before enrich), and the theme. Builds of the same digest enrich and render alike."""
-    return digest(_site_key(config), _source(archive, config))
+    return digest(_site_key(config), _source(archive, themes.theme_digest(config)))
 
 
-def _source(archive: Archive, config: Config) -> str:
-    return depends.fingerprint((_fields(archive), themes.theme_digest(config)))
+def _source(archive: Archive, theme: str) -> str:
+    return depends.fingerprint((_fields(archive), theme))
 
 
 def _fields(archive: Archive) -> tuple:
@@ -170,11 +185,18 @@ def _zip(archive: Archive, config: Config, rendered: render.Rendered) -> Page:
 class OutputRecord:
     """What the output folder holds: the digest of what it was made from (the archive as
     loaded, and the theme), the stamp of each file (write.Staging), and the problems enrich and
-    render reported. Small: a rebuild with nothing to do reads only this."""
+    render reported. And what a rebuild with nothing to do needs to say so without loading the
+    archive: the digest of the stamps of every file load read and of the theme ("" when a stamp
+    could not be trusted), the problems load reported, the number of stories and `made_from`.
+    Small: such a rebuild reads only this."""
 
     source: str = ""
     written: dict[str, write.Stamp] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    stamped: str = ""
+    loaded: tuple[Problem, ...] = ()
+    stories: int = 0
+    made_from: str = ""
 
 
 @dataclass(frozen=True)

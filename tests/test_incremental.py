@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import parallel, pipeline
+from newsarchive import load, parallel, pipeline
 from newsarchive.config import Config
 from tests.conftest import ROOT
 from tests.helpers import copy_samples
@@ -168,6 +168,27 @@ def test_an_unchanged_rebuild_reports_the_same_problems(built):
     again = pipeline.build(built)
     assert again.kept and again.rendered == 0
     assert first and again.diagnostics.problems == first
+
+
+def test_a_rebuild_with_no_file_touched_since_knows_it_without_loading_the_archive(built, monkeypatch):
+    monkeypatch.setattr(load, "FINE_SETTLE_NS", 0)  # every stamp is trusted at once (no waiting here)
+    monkeypatch.setattr(load, "SETTLE_NS", 0)
+    broken = _story_file(built).parent / "99-broken.md"  # a problem load reports on every build
+    broken.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    first = pipeline.build(built)
+    assert any(problem.stage == "load" for problem in first.diagnostics.problems)
+    again = pipeline.build(built)
+    assert "load" not in again.timings and again.rendered == 0 and again.kept == first.kept > 0
+    assert (again.diagnostics.problems, again.stories, again.made_from) == \
+        (first.diagnostics.problems, first.stories, first.made_from)
+    story = _story_file(built)
+    story.touch()  # the same bytes, another stamp: loaded again, and nothing to make
+    touched = pipeline.build(built)
+    assert "load" in touched.timings and touched.rendered == 0
+    assert touched.diagnostics.problems == first.diagnostics.problems
+    assert "load" not in pipeline.build(built).timings  # the new stamp was recorded
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert pipeline.build(built).rendered > 0
 
 
 def test_a_build_spread_over_worker_processes_writes_what_one_process_writes(tmp_path, monkeypatch):
