@@ -16,6 +16,7 @@ system's clock (SETTLE_NS, FINE_SETTLE_NS).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ Entry = tuple[Stamp | None, str, storyfiles.Document]
 class Inputs:
     """The files load reads, found and stamped at one moment: the issue folders under
     content/stories/ (relative name -> path) with the names of their files (the issue file
-    first), and the note files. Files, not Path objects: pathlib would cost more than reading."""
+    first), and the note files. Paths as strings, not Path objects: with the cache, pathlib would
+    be most of the work of loading."""
 
     folders: dict[str, str]
     files: dict[str, list[str]]  # folder -> the names of its files
@@ -82,13 +84,14 @@ def find_inputs(config: Config) -> Inputs:
                for index in sorted((content / "stories").rglob(storyfiles.ISSUE_FILE))}
     files = {folder: [storyfiles.ISSUE_FILE, *_story_names(where)] for folder, where in folders.items()}
     notes = [(str(path), _rel(path, content)) for path in sorted((content / NOTES_DIR).rglob("*.md"))]
-    inputs = Inputs(folders, files, notes, {}, time.time_ns())
-    for path, _ in [*inputs.story_files(), *notes]:
+    unstamped = Inputs(folders, files, notes, {}, time.time_ns())
+    stamps = {}
+    for path, _ in [*unstamped.story_files(), *notes]:
         try:
-            inputs.stamps[path] = _stamp(os.stat(path))
+            stamps[path] = _stamp(os.stat(path))
         except OSError:
             continue  # read reports it
-    return inputs
+    return dataclasses.replace(unstamped, stamps=stamps)
 
 
 class Documents:

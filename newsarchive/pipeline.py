@@ -97,16 +97,17 @@ def build(config: Config) -> BuildResult:
         diagnostics.problems += output.loaded + output.problems  # what the stages said of these inputs
         result.kept, result.stories, result.made_from = len(output.written), output.stories, output.made_from
         return _checked(result, config)
-    reported = len(diagnostics.problems)
+    before_load = len(diagnostics.problems)
     with _timed(result, "load"):
         archive = load.load(config, diagnostics, inputs)
-    loaded, reported = tuple(diagnostics.problems[reported:]), len(diagnostics.problems)
+    loaded = tuple(diagnostics.problems[before_load:])
     source = _source(archive, theme)
     result.made_from, result.stories = digest(key, source), len(archive.stories)
     if source == output.source and site_kept:
         diagnostics.problems += output.problems  # what enrich and render said of these same inputs
         written, problems, result.kept = output.written, output.problems, len(output.written)
     else:
+        reported = len(diagnostics.problems)
         last = cache.load(RENDER_ENTRY, key) or RenderRecord()
         made, written = _enrich_render_write(archive, config, last, output.written, result)
         cache.save(RENDER_ENTRY, key, made)
