@@ -92,8 +92,7 @@ def build(config: Config) -> BuildResult:
     output = cache.load(OUTPUT_ENTRY, key) or OutputRecord()
     inputs, theme = load.find_inputs(config), themes.theme_digest(config)
     stamped = digest(stamps, theme) if (stamps := inputs.digest()) else ""
-    site_kept = write.unchanged(config.output_dir, output.written)
-    if stamped and stamped == output.stamped and site_kept:
+    if stamped and stamped == output.stamped and write.unchanged(config.output_dir, output.written):
         diagnostics.problems += output.loaded + output.problems  # what the stages said of these inputs
         result.kept, result.stories, result.made_from = len(output.written), output.stories, output.made_from
         return _checked(result, config)
@@ -103,7 +102,7 @@ def build(config: Config) -> BuildResult:
     loaded = tuple(diagnostics.problems[before_load:])
     source = _source(archive, theme)
     result.made_from, result.stories = digest(key, source), len(archive.stories)
-    if source == output.source and site_kept:
+    if source == output.source and write.unchanged(config.output_dir, output.written):
         diagnostics.problems += output.problems  # what enrich and render said of these same inputs
         written, problems, result.kept = output.written, output.problems, len(output.written)
     else:
