@@ -94,7 +94,8 @@ def build(config: Config) -> BuildResult:
     stamped = digest(stamps, theme) if (stamps := inputs.digest()) else ""
     if stamped and stamped == output.stamped and write.unchanged(config.output_dir, output.written):
         diagnostics.problems += output.loaded + output.problems  # what the stages said of these inputs
-        result.kept, result.stories, result.made_from = len(output.written), output.stories, output.made_from
+        result.kept, result.stories = len(output.written), output.stories
+        result.made_from = digest(key, output.source)
         return _checked(result, config)
     before_load = len(diagnostics.problems)
     with _timed(result, "load"):
@@ -111,7 +112,7 @@ def build(config: Config) -> BuildResult:
         made, written = _enrich_render_write(archive, config, last, output.written, result)
         cache.save(RENDER_ENTRY, key, made)
         problems = tuple(diagnostics.problems[reported:])
-    record = OutputRecord(source, written, problems, stamped, loaded, result.stories, result.made_from)
+    record = OutputRecord(source, written, problems, stamped, loaded, result.stories)
     if record != output:
         cache.save(OUTPUT_ENTRY, key, record)
     return _checked(result, config)
@@ -187,8 +188,8 @@ class OutputRecord:
     loaded, and the theme), the stamp of each file (write.Staging), and the problems enrich and
     render reported. And what a rebuild with nothing to do needs to say so without loading the
     archive: the digest of the stamps of every file load read and of the theme ("" when a stamp
-    could not be trusted), the problems load reported, the number of stories and `made_from`.
-    Small: such a rebuild reads only this."""
+    could not be trusted), the problems load reported and the number of stories. Small: such a
+    rebuild reads only this."""
 
     source: str = ""
     written: dict[str, write.Stamp] = field(default_factory=dict)
@@ -196,7 +197,6 @@ class OutputRecord:
     stamped: str = ""
     loaded: tuple[Problem, ...] = ()
     stories: int = 0
-    made_from: str = ""
 
 
 @dataclass(frozen=True)
