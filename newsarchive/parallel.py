@@ -2,13 +2,17 @@
 rendering pages): the same results as a plain loop, in the same order, sooner.
 
 Workers are forked, so they start with this process's memory as it is (the archive, templates
-and caches) and only the results travel back, pickled through a pipe. This process works on a
-share too. Small batches, machines with one core and systems without fork run the plain loop; a
-worker that fails has its share done again here, so an error surfaces as it would in the loop.
+and caches) and only the results travel back, pickled through a pipe. This process works too.
+Items are handed out in runs, the next run to whichever process is free, so a process that drew
+costly items (a tag page of a popular tag, the search index) does not keep the others waiting;
+put the costliest first. Small batches, machines with one core and systems without fork run the
+plain loop; a run a worker did not bring back (it failed, or died) is done again here, so an
+error surfaces as it would in the loop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -21,6 +25,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
+RUNS_PER_PROCESS = 16  # the more runs, the less a process waits at the end for the last one
 
 
 def cores() -> int:
@@ -39,42 +44,69 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
     workers = min(workers, len(items))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
-    shares = [items[start::workers] for start in range(workers)]  # interleaved: costs even out
-    children = [_start(function, share) for share in shares[1:]]
-    results = [[function(item) for item in shares[0]]]
-    results += [_finish(child, function, share) for child, share in zip(children, shares[1:], strict=True)]
-    ordered: list[Result] = [None] * len(items)  # type: ignore[list-item]
-    for start, share in enumerate(results):
-        ordered[start::workers] = share
+    context = multiprocessing.get_context("fork")
+    runs = _Runs(context, len(items), max(1, len(items) // (workers * RUNS_PER_PROCESS)))
+    children = [_start(context, function, items, runs) for _ in range(workers - 1)]
+    done: dict[int, list] = {}
+    try:
+        _work_through(function, items, runs, done)
+    except BaseException:
+        for process, _ in children:  # they would go on with runs nobody will collect
+            process.kill()
+            process.join()
+        raise
+    for child in children:
+        done.update(_finish(child))
+    ordered: list[Result] = []
+    for start in range(0, len(items), runs.size):
+        if start not in done:
+            log.debug("A worker did not bring back items %d on; doing them in this process", start)
+            done[start] = [function(item) for item in items[start:start + runs.size]]
+        ordered += done[start]
     return ordered
 
 
-def _start(function: Callable, share: Sequence) -> tuple:
-    context = multiprocessing.get_context("fork")
+class _Runs:
+    """Hands out the starts of runs of `size` items, each once, to whichever process asks first."""
+
+    def __init__(self, context, count: int, size: int):
+        self.count, self.size = count, size
+        self._next = context.Value("q", 0)  # shared memory, with its own lock
+
+    def take(self) -> int | None:
+        with self._next.get_lock():
+            start = self._next.value
+            self._next.value = start + self.size
+        return start if start < self.count else None
+
+
+def _work_through(function: Callable, items: Sequence, runs: _Runs, done: dict[int, list]) -> None:
+    """Take runs and do them, into `done` (run start -> its results), until none is left."""
+    while (start := runs.take()) is not None:
+        done[start] = [function(item) for item in items[start:start + runs.size]]
+
+
+def _start(context, function: Callable, items: Sequence, runs: _Runs) -> tuple:
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_work, args=(function, share, sender), daemon=True)
+    process = context.Process(target=_work, args=(function, items, runs, sender), daemon=True)
     process.start()
     sender.close()
     return process, receiver
 
 
-def _work(function: Callable, share: Sequence, sender) -> None:
-    try:
-        results = [function(item) for item in share]
-    except BaseException:  # reported by its absence: the parent does this share itself
-        results = None
-    sender.send(results)
+def _work(function: Callable, items: Sequence, runs: _Runs, sender) -> None:
+    done: dict[int, list] = {}
+    with contextlib.suppress(BaseException):  # the run that failed is not sent: the parent does it
+        _work_through(function, items, runs, done)
+    sender.send(done)
     sender.close()
 
 
-def _finish(child: tuple, function: Callable, share: Sequence) -> list:
+def _finish(child: tuple) -> dict[int, list]:
     process, receiver = child
     try:
-        results = receiver.recv()  # before join: a full pipe would keep the worker from ending
-    except EOFError:
-        results = None
+        done = receiver.recv()  # before join: a full pipe would keep the worker from ending
+    except EOFError:  # it died: all its runs are done again
+        done = {}
     process.join()
-    if results is None:
-        log.debug("A worker failed; doing its share in this process")
-        return [function(item) for item in share]
-    return results
+    return done

@@ -116,10 +116,10 @@ def render_site(archive: Archive, config: Config, previous: depends.Made | None 
     templates = _Templates(env, config, tracker, keys)
     tracked_texts = depends.TrackedMapping(tracker, "texts", texts)
     tags = tag_pages(archive, config.tags.per_page)  # for the HTML pages and their Markdown twins
-    jobs = [templates.job(job) for job in _template_jobs(archive, config, renderer, tags)]
-    jobs += feeds.jobs(archive, config, [job.path for job in jobs], tracked_texts)
+    pages = [templates.job(job) for job in _template_jobs(archive, config, renderer, tags)]
+    jobs = [_search_job(tracked_texts, config), *pages]  # the costliest first (parallel.py)
+    jobs += feeds.jobs(archive, config, [job.path for job in pages], tracked_texts)
     jobs += markdown_archive.jobs(archive, config, tags)
-    jobs.append(_search_job(tracked_texts, config))
     pager = depends.Pager(tracker, depends.TrackedArchive(archive, tracker), values,
                           previous or depends.Made(), reusable, output)
     return Rendered(pager.pages(jobs), renderer.used)
