@@ -37,6 +37,7 @@ _ARCHIVE_LINK = re.compile(
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
 _LABEL_SPECIAL = re.compile(r"([\\\[\]])")
+_HAS_ARCHIVE_LINK = re.compile(r"\]\(\s*archive:", re.IGNORECASE)  # most texts have none: skip them
 
 
 def markdown_path(page: str) -> str:
@@ -85,7 +86,7 @@ def linked_text(archive: Archive, text: str, link: Link) -> str:
             return match["label"]
         return f"[{match['label']}]({link(ref.path)})"
 
-    return _ARCHIVE_LINK.sub(replace, text)
+    return _ARCHIVE_LINK.sub(replace, text) if _HAS_ARCHIVE_LINK.search(text) else text
 
 
 # ---- documents -------------------------------------------------------------------------------
