@@ -34,17 +34,18 @@ _MISSING = object()
 
 
 class Tracker:
-    """Collects the dependencies of the page being rendered."""
+    """Collects the dependencies of the page being rendered, in the order first read: the same
+    from one build to the next, as rendering is."""
 
     def __init__(self) -> None:
-        self.reads: set[Dep] = set()
+        self.reads: dict[Dep, None] = {}
 
     def note(self, dep: Dep) -> None:
-        self.reads.add(dep)
+        self.reads[dep] = None
 
-    def take(self) -> frozenset[Dep]:
+    def take(self) -> tuple[Dep, ...]:
         """The dependencies noted since the last call, and a fresh start for the next page."""
-        reads, self.reads = frozenset(self.reads), set()
+        reads, self.reads = tuple(self.reads), {}
         return reads
 
 
@@ -318,7 +319,7 @@ class Paged:
 
 _JobMade = tuple[list[Page], tuple[str, ...], str, dict[Dep, str]]
 """What Pager._make gives back: the pages carried back, their paths, the digest of the job's
-inputs, and each dependency the job read (in a stable order) with its value."""
+inputs, and each dependency the job read (in the order it read them) with its value."""
 
 
 class Pager:
@@ -364,7 +365,7 @@ class Pager:
         self.tracker.take()
         made = job.make(self.view)
         pages = made if isinstance(made, list) else [made]
-        deps = sorted(self.tracker.take(), key=repr)
+        deps = self.tracker.take()
         carried = [back for page in pages if (back := self.output(page)) is not None]
         inputs = inputs or self.values.fingerprints.of(job.inputs)
         return carried, tuple(page.path for page in pages), inputs, {dep: self.values.of(dep) for dep in deps}
