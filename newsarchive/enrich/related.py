@@ -9,7 +9,8 @@ looks up its strongest terms only while their postings add up to QUERY_POSTINGS,
 bounded number of others and the work grows with the archive, not with its square. A story's score
 for another sums the products of the weights it looks up with that story's postings: a pruned
 posting or term adds nothing. The index is a sparse matrix, and a block of stories is scored by one
-sparse product. Ties (at 6 decimal places) go to the story closer in date, then to the smaller id.
+sparse product (the blocks shared among the cores). Ties (at 6 decimal places) go to the story
+closer in date, then to the smaller id.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from scipy import sparse
 
+from .. import parallel
 from ..model import Related, Story
 from . import bags
 from .bags import Bag
@@ -31,7 +33,7 @@ QUERY_POSTINGS = 3000  # more than most stories of 10,000 reach: it bounds large
 TAG_WEIGHT = 0.12
 MIN_SCORE = 0.08
 TOP = 5
-BLOCK = 2048  # stories scored per sparse product: bounds the memory its result takes
+BLOCK = 1024  # stories scored per sparse product (bounds the memory its result takes), a core each
 _UNDATED_DISTANCE = 1 << 30
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
@@ -72,9 +74,15 @@ def relate(stories: Sequence[Story], tag_names: dict[str, str],
     tag_weight = _tag_weights(has_tag.counts, has_tag.tokens)
     queries, postings = _index(weights, has_tag.counts, tag_weight)
     reasons = _Reasons(stories, weights, story_terms.tokens, tag_names, tag_weight)
+    ordinals = _ordinals(stories)
+
+    def block(start: int) -> list[tuple[int, int, str]]:
+        return [(row, col, reasons(row, col)) for row, col in _ranked(queries, postings, ordinals, start)]
+
     result: dict[str, list[Related]] = {s.id: [] for s in stories}
-    for row, col in _ranked(queries, postings, _ordinals(stories)):
-        result[stories[row].id].append(Related(stories[col].id, reasons(row, col)))
+    for found in parallel.map_in_order(block, range(0, len(stories), BLOCK), min_items=2):
+        for row, col, reason in found:
+            result[stories[row].id].append(Related(stories[col].id, reason))
     return {sid: tuple(found) for sid, found in result.items()}
 
 
@@ -159,24 +167,23 @@ def _ordinals(stories: Sequence[Story]) -> np.ndarray:
     return np.array([s.date.toordinal() if s.date else -1 for s in stories], dtype=np.int64)
 
 
-def _ranked(queries: sparse.csr_matrix, postings: sparse.csr_matrix,
-            ordinals: np.ndarray) -> Iterator[tuple[int, int]]:
+def _ranked(queries: sparse.csr_matrix, postings: sparse.csr_matrix, ordinals: np.ndarray,
+            start: int) -> Iterator[tuple[int, int]]:
     """(story row, other row) for each story's TOP best others scoring MIN_SCORE or more, story
-    by story, best first."""
-    for start in range(0, queries.shape[0], BLOCK):
-        block = queries[start:start + BLOCK] @ postings
-        kept = np.flatnonzero(block.data >= MIN_SCORE)  # most candidates score less: drop them first
-        rows = np.searchsorted(block.indptr, kept, side="right") - 1 + start
-        cols, scores = block.indices[kept].astype(np.int64), block.data[kept]
-        rows, cols, scores = rows[rows != cols], cols[rows != cols], scores[rows != cols]
-        rounded = np.rint(scores * 1e6).astype(np.int64)  # ranks as np.round(scores, 6) does
-        contenders = _contenders(rows, rounded)
-        rows, cols, rounded = (a[contenders] for a in (rows, cols, rounded))
-        distance = np.where((ordinals[rows] < 0) | (ordinals[cols] < 0), _UNDATED_DISTANCE,
-                            np.abs(ordinals[rows] - ordinals[cols]))
-        order = np.lexsort((cols, distance, -rounded, rows))
-        best = order[_ranks(rows[order]) < TOP]
-        yield from zip(rows[best].tolist(), cols[best].tolist(), strict=True)
+    by story, best first: for the BLOCK stories from row `start` on."""
+    block = queries[start:start + BLOCK] @ postings
+    kept = np.flatnonzero(block.data >= MIN_SCORE)  # most candidates score less: drop them first
+    rows = np.searchsorted(block.indptr, kept, side="right") - 1 + start
+    cols, scores = block.indices[kept].astype(np.int64), block.data[kept]
+    rows, cols, scores = rows[rows != cols], cols[rows != cols], scores[rows != cols]
+    rounded = np.rint(scores * 1e6).astype(np.int64)  # ranks as np.round(scores, 6) does
+    contenders = _contenders(rows, rounded)
+    rows, cols, rounded = (a[contenders] for a in (rows, cols, rounded))
+    distance = np.where((ordinals[rows] < 0) | (ordinals[cols] < 0), _UNDATED_DISTANCE,
+                        np.abs(ordinals[rows] - ordinals[cols]))
+    order = np.lexsort((cols, distance, -rounded, rows))
+    best = order[_ranks(rows[order]) < TOP]
+    return zip(rows[best].tolist(), cols[best].tolist(), strict=True)
 
 
 def _contenders(rows: np.ndarray, rounded: np.ndarray) -> np.ndarray:
