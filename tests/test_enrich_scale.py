@@ -1,10 +1,15 @@
 """Enrich's fast paths give what the plain rules give: phrase matching on ASCII and other text,
-names begun in lower case, related stories whatever the order of the stories."""
+names begun in lower case, related stories whatever the order of the stories, each story's
+strongest terms however they are sorted."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
+
+import numpy as np
+import pytest
 
 from newsarchive.enrich import memo, related
 from newsarchive.enrich import tags as tagging
@@ -48,6 +53,20 @@ def test_related_stories_do_not_depend_on_the_order_of_the_stories():
     assert found == related.relate(shuffled, {}, _terms(shuffled))
     topic = {s.id: n % 3 for n, s in enumerate(stories)}
     assert all(found.values()) and all(topic[r.story] == topic[sid] for sid, rs in found.items() for r in rs)
+
+
+@pytest.mark.parametrize("key_bits", [related._KEY_BITS, 8])  # one packed sort key, or three keys
+def test_each_story_keeps_its_strongest_terms_first_ties_to_the_first_term(monkeypatch, key_bits):
+    monkeypatch.setattr(related, "_KEY_BITS", key_bits)
+    draw = random.Random(7)
+    cells = sorted({(draw.randrange(60), draw.randrange(50)) for _ in range(900)})  # by row, then column
+    rows, cols = (np.array(column, dtype=np.int64) for column in zip(*cells, strict=True))
+    tf = np.array([draw.choice([1, 1, 2, 3]) for _ in cells], dtype=np.int64)  # many equal weights
+    documents = np.bincount(cols, minlength=50)
+    expected = sorted(((r, -(1 + math.log(t)) * math.log(1 + 60 / documents[c]), c)
+                       for r, c, t in zip(rows.tolist(), cols.tolist(), tf.tolist(), strict=True)))
+    found = related._strongest_first(rows, cols, tf, documents, (60, 50))
+    assert list(zip(*(a.tolist() for a in found), strict=True)) == [(r, c, -w) for r, w, c in expected]
 
 
 def test_a_capital_dotted_i_in_the_text_does_not_break_tagging():
