@@ -7,7 +7,7 @@ Items are handed out in runs, the next run to whichever process is free, so a pr
 costly items (a tag page of a popular tag, the search index) does not keep the others waiting;
 put the costliest first. Small batches, machines with one core and systems without fork run the
 plain loop; a run a worker did not bring back (it failed, or died) is done again here, so an
-error surfaces as it would in the loop.
+error surfaces as it would in the loop. side_by_side does two different steps at once, the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
 RUNS_PER_PROCESS = 16  # the more runs, the less a process waits at the end for the last one
@@ -51,9 +52,7 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
     try:
         _work_through(function, items, runs, done)
     except BaseException:
-        for process, _ in children:  # they would go on with runs nobody will collect
-            process.kill()
-            process.join()
+        _stop(children)  # they would go on with runs nobody will collect
         raise
     for child in children:
         done.update(_finish(child))
@@ -64,6 +63,27 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
             done[start] = [function(item) for item in items[start:start + runs.size]]
         ordered += done[start]
     return ordered
+
+
+def side_by_side(here: Callable[[], Result], there: Callable[[], Other]) -> tuple[Result, Other]:
+    """(here(), there()), there() done at the same time in a forked worker: for two costly steps
+    that do not wait on each other, when what here() leaves in this process's memory is wanted
+    later. there() is done here after here() when no worker can be used or it failed."""
+    if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return here(), there()
+    context = multiprocessing.get_context("fork")
+    child = _start(context, _call, [there], _Runs(context, 1, 1))
+    try:
+        result = here()
+    except BaseException:
+        _stop([child])
+        raise
+    done = _finish(child)
+    return result, done[0][0] if 0 in done else there()
+
+
+def _call(function: Callable[[], Result]) -> Result:
+    return function()
 
 
 class _Runs:
@@ -100,6 +120,12 @@ def _work(function: Callable, items: Sequence, runs: _Runs, sender) -> None:
         _work_through(function, items, runs, done)
     sender.send(done)
     sender.close()
+
+
+def _stop(children: list[tuple]) -> None:
+    for process, _ in children:
+        process.kill()
+        process.join()
 
 
 def _finish(child: tuple) -> dict[int, list]:

@@ -81,3 +81,39 @@ def test_an_error_surfaces_as_the_loop_raises_it():
 
 def test_few_items_are_done_in_this_process():
     assert {pid for _, pid in parallel.map_in_order(_slow_pid, list(range(5)))} == {PARENT}
+
+
+def _worker_only(value: int):
+    """A step that fails, or kills its process, in a worker, and gives `value` here."""
+    def step() -> int:
+        if os.getpid() != PARENT:
+            if value < 0:
+                os._exit(1)
+            raise RuntimeError("a worker's bug")
+        return value
+    return step
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+
+def test_side_by_side_does_the_second_step_in_a_worker_meanwhile(two_cores):
+    started = time.perf_counter()
+    here, there = parallel.side_by_side(lambda: (time.sleep(0.3), os.getpid())[1],
+                                        lambda: (time.sleep(0.3), os.getpid())[1])
+    assert here == PARENT and there != PARENT
+    assert time.perf_counter() - started < 0.55  # not one after the other
+
+
+@pytest.mark.parametrize("value", [5, -5])  # the worker raises; the worker dies
+def test_a_step_the_worker_did_not_bring_back_is_done_here(two_cores, value):
+    assert parallel.side_by_side(lambda: "here", _worker_only(value)) == ("here", value)
+
+
+def test_an_error_of_the_step_done_here_surfaces(two_cores):
+    def fails() -> None:
+        raise ValueError("here")
+    with pytest.raises(ValueError, match="here"):
+        parallel.side_by_side(fails, lambda: time.sleep(5))
