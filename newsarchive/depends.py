@@ -18,7 +18,6 @@ import array
 import collections
 import copyreg
 import dataclasses
-import hashlib
 import io
 import operator
 import pickle
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import parallel
+from .cache import digest
 from .model import Page
 
 SHORT = 32  # a string value up to this long stands for itself as its digest
@@ -165,7 +165,7 @@ class Fingerprints:
             buffer.seek(0)
             buffer.truncate()
             pickler.dump(value)
-            return _digest(buffer.getvalue())
+            return digest(buffer.getvalue())
         finally:
             self._values.pop()
 
@@ -265,11 +265,7 @@ def fingerprint(value: Any) -> str:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(value)
-    return _digest(buffer.getvalue())
-
-
-def _digest(pickled: bytes) -> str:
-    return hashlib.blake2b(pickled, digest_size=16).hexdigest()
+    return digest(buffer.getvalue())
 
 
 @dataclass(frozen=True)
