@@ -19,6 +19,7 @@ import collections
 import copyreg
 import dataclasses
 import io
+import itertools
 import operator
 import pickle
 from collections.abc import Callable, Iterator, Mapping
@@ -299,6 +300,27 @@ class Made:
     records: dict[str, PageRecord] = dataclasses.field(default_factory=dict)
     deps: tuple[Dep, ...] = ()
     values: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple:
+        """Pickled as columns, all records' dependency numbers in one array: pickle makes and
+        reads back an object and an array for each record otherwise (24,000 at 10,000 stories)."""
+        records = self.records.values()
+        numbers = array.array("i")
+        for record in records:
+            numbers.extend(record.deps)
+        counts = array.array("i", (len(record.deps) for record in records))
+        return _unpickled_made, (tuple(self.records), tuple(r.paths for r in records),
+                                 tuple(r.inputs for r in records), counts, numbers, self.deps, self.values)
+
+
+def _unpickled_made(names: tuple[str, ...], paths: tuple[tuple[str, ...], ...], inputs: tuple[str, ...],
+                    counts: array.array, numbers: array.array, deps: tuple[Dep, ...],
+                    values: tuple[str, ...]) -> Made:
+    ends = list(itertools.accumulate(counts))
+    starts = [0, *ends][:len(ends)]
+    records = {name: PageRecord(made, digested, numbers[start:end])
+               for name, made, digested, start, end in zip(names, paths, inputs, starts, ends, strict=True)}
+    return Made(records, deps, values)
 
 
 @dataclass(frozen=True)

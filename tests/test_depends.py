@@ -1,12 +1,23 @@
 """Digests of page inputs and dependencies: equal values give equal digests, whatever objects
 they share, and any change to a value changes its digest."""
 
+import array
 import dataclasses
 import datetime as dt
 import pickle
 from types import SimpleNamespace
 
-from newsarchive.depends import Fingerprints, Made, Paged, PageJob, Pager, TrackedArchive, Tracker, Values
+from newsarchive.depends import (
+    Fingerprints,
+    Made,
+    Paged,
+    PageJob,
+    Pager,
+    PageRecord,
+    TrackedArchive,
+    Tracker,
+    Values,
+)
 from newsarchive.model import Page, Source, Story
 
 
@@ -94,3 +105,15 @@ def test_what_a_page_read_last_time_decides_whether_it_is_made_again_and_only_th
 def _read(made: Made) -> dict[str, list[tuple]]:
     """What each record says its page read, through the table."""
     return {path: [made.deps[n] for n in record.deps] for path, record in made.records.items()}
+
+
+def test_what_a_build_made_comes_back_from_the_cache_as_it_was():
+    deps = (("item", "stories", "n/1/a"), ("len", "stories"), ("template", "story.html"))
+    records = {"a/index.html": PageRecord(("a/index.html",), "d1", array.array("i", [0, 2])),
+               "search/data": PageRecord(("search/data/t0.js", "search/data/t1.js"), "d2", array.array("i")),
+               "b/index.html": PageRecord(("b/index.html",), "d3", array.array("i", [2, 1, 0]))}
+    made = Made(records, deps, ("=x", "3", "t"))
+    back = pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == made and list(back.records) == list(made.records)
+    assert all(type(r.deps) is array.array and r.deps.typecode == "i" for r in back.records.values())
+    assert pickle.loads(pickle.dumps(Made())) == Made()
