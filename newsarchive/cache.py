@@ -17,7 +17,8 @@ import logging
 import os
 import pickle
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
+SHARDS = 64  # entries of a mapping saved in shards (save_mapping)
 LIBRARIES = ("Markdown", "nh3", "Jinja2", "Pygments", "PyYAML", "markdownify", "numpy", "scipy")
 
 
@@ -64,9 +66,36 @@ class Cache:
     def save(self, name: str, key: str, value: Any) -> None:
         _write(self._path(name), self._full_key(key), value)
 
+    def load_mapping(self, name: str, key: str) -> dict:
+        """What save_mapping stored under this name and key (the shards that could be read)."""
+        found: dict = {}
+        for shard in range(SHARDS):
+            found.update(self.load(_shard_name(name, shard), key) or {})
+        return found
+
+    def save_mapping(self, name: str, key: str, mapping: Mapping[str, Any], known: Mapping[str, Any]) -> None:
+        """A large mapping kept as SHARDS entries, by the hash of each key, each written only
+        when it is not what `known` (load_mapping's) holds: a rebuild after an edit writes one
+        (0.01 s of pickling at 10,000 stories, where the whole took 0.2 s)."""
+        shards, before = _shards(mapping), _shards(known)
+        for shard, part in enumerate(shards):
+            if part != before[shard]:
+                self.save(_shard_name(name, shard), key, part)
+
     @staticmethod
     def _full_key(key: str) -> str:
         return f"{code_version()}:{key}"
+
+
+def _shard_name(name: str, shard: int) -> str:
+    return f"{name}-{shard:02d}"
+
+
+def _shards(mapping: Mapping[str, Any]) -> list[dict]:
+    shards: list[dict] = [{} for _ in range(SHARDS)]
+    for key, value in mapping.items():
+        shards[zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS][key] = value
+    return shards
 
 
 @contextlib.contextmanager

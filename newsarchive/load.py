@@ -101,7 +101,7 @@ class Documents:
     def __init__(self, config: Config, inputs: Inputs):
         self._cache = Cache(config.cache_dir)
         self._key = digest(str(config.content_dir.resolve()))
-        self._known: dict[str, Entry] = self._cache.load(CACHE_NAME, self._key) or {}
+        self._known: dict[str, Entry] = self._cache.load_mapping(CACHE_NAME, self._key)
         self._now: dict[str, Entry] = {}
         self._stamps = dict(inputs.stamps)  # path -> its stamp, taken before it is read
         self._ahead: dict[str, tuple[str, storyfiles.Document]] = {}  # path -> what read_ahead found
@@ -138,8 +138,7 @@ class Documents:
         return document
 
     def save(self) -> None:
-        if self._now != self._known:
-            self._cache.save(CACHE_NAME, self._key, self._now)
+        self._cache.save_mapping(CACHE_NAME, self._key, self._now, self._known)
 
     def _found(self, path: Path | str, relative: str,
                optional_front_matter: bool) -> tuple[str, storyfiles.Document]:

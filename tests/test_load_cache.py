@@ -148,8 +148,9 @@ def test_a_deleted_story_file_is_gone_and_a_new_note_is_read(config):
 
 def test_a_corrupt_cache_is_ignored_and_rebuilt(config):
     first = _load(config)
-    cache_file = config.cache_dir / f"{load_module.CACHE_NAME}.pickle"
-    cache_file.write_bytes(b"\x80\x05garbage")
-    assert _load(config) == first
-    assert _load(config) == first and cache_file.read_bytes() != b"\x80\x05garbage"
+    shards = sorted(config.cache_dir.glob(f"{load_module.CACHE_NAME}-*.pickle"))
+    for shard in shards:
+        shard.write_bytes(b"\x80\x05garbage")
+    assert shards and _load(config) == first
+    assert _load(config) == first and all(shard.read_bytes() != b"\x80\x05garbage" for shard in shards)
 
