@@ -316,10 +316,9 @@ class Made:
 def _unpickled_made(names: tuple[str, ...], paths: tuple[tuple[str, ...], ...], inputs: tuple[str, ...],
                     counts: array.array, numbers: array.array, deps: tuple[Dep, ...],
                     values: tuple[str, ...]) -> Made:
-    ends = list(itertools.accumulate(counts))
-    starts = [0, *ends][:len(ends)]
+    bounds = itertools.pairwise([0, *itertools.accumulate(counts)])  # of each record's numbers
     records = {name: PageRecord(made, digested, numbers[start:end])
-               for name, made, digested, start, end in zip(names, paths, inputs, starts, ends, strict=True)}
+               for name, made, digested, (start, end) in zip(names, paths, inputs, bounds, strict=True)}
     return Made(records, deps, values)
 
 
@@ -359,8 +358,7 @@ class Pager:
         records, todo = {}, []
         for job in jobs:
             old = self.previous.records.get(job.path)
-            if old and old.inputs == inputs[job.path] and changed.isdisjoint(old.deps) \
-                    and all(map(self.reusable, old.paths)):
+            if old and self._kept(old, inputs[job.path], changed):
                 records[job.path] = old
             else:
                 todo.append((job, inputs.get(job.path)))
@@ -371,6 +369,9 @@ class Pager:
             carried += pages
             count += len(paths)
         return Paged(table.made(records), count, carried)
+
+    def _kept(self, old: PageRecord, inputs: str, changed: set[int]) -> bool:
+        return old.inputs == inputs and changed.isdisjoint(old.deps) and all(map(self.reusable, old.paths))
 
     def _compared(self, known: list[PageJob]) -> tuple[dict[str, str], set[int]]:
         """The digests of the inputs of the jobs that have a record, and the numbers of the last
