@@ -43,9 +43,9 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
     if workers is None:
         workers = cores() if len(items) >= (MIN_ITEMS if min_items is None else min_items) else 1
     workers = min(workers, len(items))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    context = _fork_context(workers)
+    if context is None:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork")
     runs = _Runs(context, len(items), max(1, len(items) // (workers * RUNS_PER_PROCESS)))
     children = [_start(context, function, items, runs) for _ in range(workers - 1)]
     done: dict[int, list] = {}
@@ -69,9 +69,9 @@ def side_by_side(here: Callable[[], Result], there: Callable[[], Other]) -> tupl
     """(here(), there()), there() done at the same time in a forked worker: for two costly steps
     that do not wait on each other, when what here() leaves in this process's memory is wanted
     later. there() is done here after here() when no worker can be used or it failed."""
-    if cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    context = _fork_context(cores())
+    if context is None:
         return here(), there()
-    context = multiprocessing.get_context("fork")
     child = _start(context, _call, [there], _Runs(context, 1, 1))
     try:
         result = here()
@@ -80,6 +80,13 @@ def side_by_side(here: Callable[[], Result], there: Callable[[], Other]) -> tupl
         raise
     done = _finish(child)
     return result, done[0][0] if 0 in done else there()
+
+
+def _fork_context(workers: int):
+    """The context to fork workers in; None when there is no second core or no fork."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def _call(function: Callable[[], Result]) -> Result:
